@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Wharf.Api.Models;
+
+namespace Wharf.Api.Json;
+
+/// <summary>Source-generated JSON metadata for every API type; PascalCase as the swagger names fields.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.Unspecified,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never, PropertyNameCaseInsensitive = true,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(ContainerConfig))]
+[JsonSerializable(typeof(ImageSummary))]
+[JsonSerializable(typeof(List<ImageSummary>))]
+[JsonSerializable(typeof(ImageInspect))]
+[JsonSerializable(typeof(List<ImageHistoryItem>))]
+[JsonSerializable(typeof(List<ImageDeleteItem>))]
+[JsonSerializable(typeof(ImagePruneResponse))]
+[JsonSerializable(typeof(ProgressMessage))]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(DiskUsage))]
+[JsonSerializable(typeof(SystemVersion))]
+[JsonSerializable(typeof(SystemInfo))]
+[JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(Dictionary<string, bool>))]
+[JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
+[JsonSerializable(typeof(Dictionary<string, List<string>>))]
+[JsonSerializable(typeof(List<string>))]
+public sealed partial class WharfJsonContext : JsonSerializerContext;

@@ -1,0 +1,158 @@
+using System.IO.Compression;
+
+namespace Wharf.Engine.Archive;
+
+/// <summary>The compressions Docker accepts for archives and layers, detected by magic bytes.</summary>
+public enum CompressionKind { None, Gzip, Bzip2, Xz, Zstd }
+
+/// <summary>Opens a possibly compressed stream as plain bytes, as `docker load` and `import` do.</summary>
+public static class Decompression
+{
+    public static CompressionKind Detect(ReadOnlySpan<byte> head)
+    {
+        if (head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b) return CompressionKind.Gzip;
+        if (head.Length >= 3 && head[0] == (byte)'B' && head[1] == (byte)'Z' && head[2] == (byte)'h') return CompressionKind.Bzip2;
+        if (head.Length >= 6 && head[..6].SequenceEqual((ReadOnlySpan<byte>)[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return CompressionKind.Xz;
+        if (head.Length >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd) return CompressionKind.Zstd;
+        return CompressionKind.None;
+    }
+
+    /// <summary>Peeks at the first bytes and wraps the stream in the matching decompressor.</summary>
+    public static async Task<(Stream Stream, CompressionKind Kind)> OpenAsync(Stream input, CancellationToken ct)
+    {
+        var (raw, kind) = await PeekAsync(input, ct);
+        return (Wrap(raw, kind), kind);
+    }
+
+    /// <summary>Detects the compression and returns a stream that still yields every raw byte.</summary>
+    public static async Task<(Stream Raw, CompressionKind Kind)> PeekAsync(Stream input, CancellationToken ct)
+    {
+        var head = new byte[8];
+        int n = 0;
+        while (n < head.Length)
+        {
+            int r = await input.ReadAsync(head.AsMemory(n), ct);
+            if (r == 0) break;
+            n += r;
+        }
+        var kind = Detect(head.AsSpan(0, n));
+        return (new PrefixedStream(head.AsMemory(0, n), input), kind);
+    }
+
+    public static Stream Wrap(Stream s, CompressionKind kind) => kind switch
+    {
+        CompressionKind.Gzip => new GZipStream(s, CompressionMode.Decompress),
+        CompressionKind.Zstd => new ZstdSharp.DecompressionStream(s),
+        CompressionKind.Bzip2 => SharpCompress.Compressors.BZip2.BZip2Stream.Create(s, SharpCompress.Compressors.CompressionMode.Decompress, true),
+        CompressionKind.Xz => new SharpCompress.Compressors.Xz.XZStream(s),
+        _ => s,
+    };
+
+    public static string LayerMediaType(CompressionKind kind) => kind switch
+    {
+        CompressionKind.Gzip => "application/vnd.oci.image.layer.v1.tar+gzip",
+        CompressionKind.Zstd => "application/vnd.oci.image.layer.v1.tar+zstd",
+        CompressionKind.None => "application/vnd.oci.image.layer.v1.tar",
+        _ => throw new NotSupportedException($"{kind} layers cannot be stored"),
+    };
+}
+
+/// <summary>A read stream that first yields a buffered prefix, then the rest of the inner stream.</summary>
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
+{
+    private ReadOnlyMemory<byte> _prefix = prefix;
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (!_prefix.IsEmpty)
+        {
+            int n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..n].CopyTo(buffer);
+            _prefix = _prefix[n..];
+            return n;
+        }
+        return inner.Read(buffer);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        if (!_prefix.IsEmpty) return ValueTask.FromResult(Read(buffer.Span));
+        return inner.ReadAsync(buffer, ct);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>A read-through stream that hashes everything read (sha256), for diff ids.</summary>
+public sealed class HashingReadStream(Stream inner) : Stream
+{
+    private readonly System.Security.Cryptography.IncrementalHash _hash =
+        System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+
+    public long BytesRead { get; private set; }
+
+    public string Digest() => "sha256:" + Convert.ToHexStringLower(_hash.GetCurrentHash());
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n = inner.Read(buffer);
+        _hash.AppendData(buffer[..n]);
+        BytesRead += n;
+        return n;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        int n = await inner.ReadAsync(buffer, ct);
+        _hash.AppendData(buffer.Span[..n]);
+        BytesRead += n;
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    /// <summary>Reads to the end so the digest covers trailing padding after the tar end marker.</summary>
+    public async Task DrainAsync(CancellationToken ct)
+    {
+        var buf = new byte[81920];
+        while (await ReadAsync(buf, ct) > 0) { }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) { inner.Dispose(); _hash.Dispose(); }
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

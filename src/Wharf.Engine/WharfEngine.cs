@@ -1,0 +1,48 @@
+using Wharf.Engine.Configuration;
+using Wharf.Engine.Content;
+using Wharf.Engine.Events;
+using Wharf.Engine.Images;
+using Wharf.Engine.Metadata;
+using Wharf.Engine.SystemInfo;
+
+namespace Wharf.Engine;
+
+/// <summary>The engine as a library: owns the data root and wires the services together.</summary>
+public sealed class WharfEngine : IDisposable
+{
+    public DaemonOptions Options { get; }
+    public MetadataStore Metadata { get; }
+    public ContentStore Content { get; }
+    public EventBus Events { get; } = new();
+    public ImageService Images { get; }
+    public HostInfo Host { get; }
+    public string EngineId { get; }
+
+    public WharfEngine(DaemonOptions options)
+    {
+        Options = options;
+        Directory.CreateDirectory(options.DataRoot);
+        Directory.CreateDirectory(options.ExecRoot);
+        Metadata = new MetadataStore(Path.Combine(options.DataRoot, "metadata.db"));
+        Content = new ContentStore(Path.Combine(options.DataRoot, "content"));
+        var layers = new LayerStore(Path.Combine(options.DataRoot, "layers"));
+        Images = new ImageService(Content, layers, Metadata, Events, options);
+        Host = HostInfo.Probe();
+        var id = Metadata.GetValue("engine-id");
+        if (id is null)
+        {
+            id = Guid.NewGuid().ToString();
+            Metadata.SetValue("engine-id", id);
+        }
+        EngineId = id;
+    }
+
+    /// <summary>Brings the data root back to a consistent state after a crash or kill -9.</summary>
+    public string Repair()
+    {
+        var (ingests, layers, blobs) = Images.Repair();
+        return $"start-up repair: removed {ingests} unfinished ingests, {layers} unrecorded layers, {blobs} unreferenced blobs";
+    }
+
+    public void Dispose() => Metadata.Dispose();
+}
