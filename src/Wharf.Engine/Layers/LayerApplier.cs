@@ -32,6 +32,7 @@ public static class LayerApplier
     internal const string OpaqueWhiteout = ".wh..wh..opq";
     internal const string OpaqueXattr = "trusted.overlay.opaque";
     private const string OverlayXattrPrefix = "trusted.overlay.";
+    private const string UserOverlayXattrPrefix = "user.overlay.";
     private const int CopyBufferSize = 1 << 20;
 
     /// <summary>
@@ -86,6 +87,10 @@ public static class LayerApplier
         public async ValueTask ApplyEntryAsync(LayerTarEntry entry, byte[] buffer, CancellationToken ct)
         {
             Entries++;
+            if (entry.Name.Contains('\0') || entry.LinkName.Contains('\0'))
+            {
+                throw Refuse(entry, "name or link target contains a NUL byte");
+            }
             if (!LayerPath.TryClean(entry.Name, out string rel))
             {
                 throw Refuse(entry, "path escapes the layer");
@@ -219,7 +224,9 @@ public static class LayerApplier
             }
             foreach (var (name, value) in entry.Xattrs)
             {
-                if (name.StartsWith(OverlayXattrPrefix, StringComparison.Ordinal))
+                if (name.StartsWith(OverlayXattrPrefix, StringComparison.Ordinal)
+                    || name.StartsWith(UserOverlayXattrPrefix, StringComparison.Ordinal)
+                    || name.Contains('\0'))
                 {
                     continue; // overlay metadata is only produced from whiteout entries
                 }

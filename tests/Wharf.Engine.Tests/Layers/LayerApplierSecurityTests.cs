@@ -174,4 +174,25 @@ public sealed class LayerApplierSecurityTests : IDisposable
         Assert.Contains("through symlink \"d\"", ex.Message);
         Assert.False(Fs.Exists(Path.Combine(_tmp.Path, _outsideName)));
     }
+
+    [Fact]
+    public async Task RefusesNamesWithNulBytes()
+    {
+        var ex = await Refused(new RawTar().Pax('x', ("path", "a\0/../../x"u8.ToArray())).Header("placeholder"));
+        Assert.Contains("NUL byte", ex.Message);
+        Directory.Delete(Target, true);
+        ex = await Refused(new RawTar().Pax('x', ("linkpath", "/etc\0x"u8.ToArray())).Header("l", '2'));
+        Assert.Contains("NUL byte", ex.Message);
+    }
+
+    [Fact]
+    public async Task OverlayXattrsFromTheArchiveAreNotApplied()
+    {
+        await LayerApplier.ApplyAsync(new RawTar()
+            .Pax('x', ("SCHILY.xattr.trusted.overlay.opaque", "y"u8.ToArray()), ("SCHILY.xattr.user.overlay.opaque", "y"u8.ToArray()))
+            .Header("d/", '5')
+            .End().ToStream(), Target);
+        Assert.Null(Fs.GetXattr(Path.Combine(Target, "d"), "trusted.overlay.opaque"));
+        Assert.Null(Fs.GetXattr(Path.Combine(Target, "d"), "user.overlay.opaque"));
+    }
 }
