@@ -1,0 +1,105 @@
+namespace Wharf.Engine.Build;
+
+/// <summary>Go's `time.ParseDuration` (`1m30s`, `500ms`, `1.5h`, `-2us`), since HEALTHCHECK flags use Go durations.</summary>
+public static class GoDuration
+{
+    private static readonly Dictionary<string, long> Units = new(StringComparer.Ordinal)
+    {
+        ["ns"] = 1,
+        ["us"] = 1_000,
+        ["\u00b5s"] = 1_000, // micro sign
+        ["\u03bcs"] = 1_000, // Greek mu
+        ["ms"] = 1_000_000,
+        ["s"] = 1_000_000_000,
+        ["m"] = 60_000_000_000,
+        ["h"] = 3_600_000_000_000,
+    };
+
+    /// <summary>Parses to nanoseconds; throws <see cref="FormatException"/> with Go's message.</summary>
+    public static long ParseNanoseconds(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var invalid = new FormatException($"time: invalid duration {DockerfileNode.GoQuote(text)}");
+        var s = text;
+        var negative = false;
+        if (s.Length > 0 && s[0] is '-' or '+')
+        {
+            negative = s[0] == '-';
+            s = s[1..];
+        }
+        if (s == "0")
+        {
+            return 0;
+        }
+        if (s.Length == 0)
+        {
+            throw invalid;
+        }
+        decimal total = 0;
+        while (s.Length > 0)
+        {
+            if (s[0] != '.' && !char.IsAsciiDigit(s[0]))
+            {
+                throw invalid;
+            }
+            var i = 0;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+            var whole = i > 0 ? decimal.Parse(s[..i], System.Globalization.CultureInfo.InvariantCulture) : 0m;
+            var hasWhole = i > 0;
+            s = s[i..];
+            var fraction = 0m;
+            var hasFraction = false;
+            if (s.Length > 0 && s[0] == '.')
+            {
+                s = s[1..];
+                i = 0;
+                var scale = 1m;
+                while (i < s.Length && char.IsAsciiDigit(s[i]))
+                {
+                    // Digits past decimal's precision cannot change a nanosecond count.
+                    if (i < 25)
+                    {
+                        scale *= 10;
+                        fraction = fraction * 10 + (s[i] - '0');
+                    }
+                    i++;
+                }
+                hasFraction = i > 0;
+                fraction /= scale;
+                s = s[i..];
+            }
+            if (!hasWhole && !hasFraction)
+            {
+                throw invalid;
+            }
+            i = 0;
+            while (i < s.Length && s[i] != '.' && !char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+            if (i == 0)
+            {
+                throw new FormatException($"time: missing unit in duration {DockerfileNode.GoQuote(text)}");
+            }
+            var unit = s[..i];
+            s = s[i..];
+            if (!Units.TryGetValue(unit, out var factor))
+            {
+                throw new FormatException($"time: unknown unit {DockerfileNode.GoQuote(unit)} in duration {DockerfileNode.GoQuote(text)}");
+            }
+            if (whole > long.MaxValue / factor)
+            {
+                throw invalid;
+            }
+            total += whole * factor + decimal.Truncate(fraction * factor);
+            if (total > long.MaxValue)
+            {
+                throw invalid;
+            }
+        }
+        return negative ? -(long)total : (long)total;
+    }
+}
