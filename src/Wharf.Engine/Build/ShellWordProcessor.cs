@@ -29,64 +29,10 @@ internal sealed class ShellWordProcessor
 
     private int Next() => _pos < _src.Length ? _src[_pos++] : Eof;
 
-    /// <summary>Accumulates words: whitespace splits unless the text was added raw (quoted or escaped).</summary>
-    private sealed class WordList
-    {
-        private readonly StringBuilder _buf = new();
-        private readonly List<string> _words = [];
-        private bool _inWord;
-
-        public void AddChar(char ch)
-        {
-            if (char.IsWhiteSpace(ch))
-            {
-                // An empty quoted string ("") marks a word as started but is still dropped, as Docker does.
-                if (_inWord && _buf.Length != 0)
-                {
-                    _words.Add(_buf.ToString());
-                    _buf.Clear();
-                    _inWord = false;
-                }
-                return;
-            }
-            AddRawChar(ch);
-        }
-
-        public void AddRawChar(char ch)
-        {
-            _buf.Append(ch);
-            _inWord = true;
-        }
-
-        public void AddString(string s)
-        {
-            foreach (var ch in s)
-            {
-                AddChar(ch);
-            }
-        }
-
-        public void AddRawString(string s)
-        {
-            _buf.Append(s);
-            _inWord = true;
-        }
-
-        public List<string> Finish()
-        {
-            if (_buf.Length > 0)
-            {
-                _words.Add(_buf.ToString());
-                _buf.Clear();
-            }
-            return _words;
-        }
-    }
-
     private (string Result, IReadOnlyList<string> Words) ProcessStopOn(int stopChar, bool rawEscapes)
     {
         var result = new StringBuilder();
-        var words = new WordList();
+        var words = new ShellWordList();
         var saved = _rawEscapes;
         _rawEscapes = rawEscapes;
         try

@@ -301,4 +301,22 @@ public class DockerfileParserTests
         Assert.Equal(["MY_NAME", "MY_DOG", "MY_CAT"], env.Select(p => p.Key));
         Assert.Equal("Rex\\ The\\ Dog", env[1].Value);
     }
+
+    [Fact]
+    public void AccessorsReturnNullWhenAbsent()
+    {
+        var df = DockerfileParser.Parse("FROM a");
+        Assert.Null(df.Directive("syntax"));
+        Assert.Null(df.Instructions[0].Flag("platform"));
+        Assert.Empty(df.Instructions[0].Flags);
+        Assert.Null(df.Instructions[0].JsonArguments);
+        Assert.Equal("Dockerfile", df.FileName);
+    }
+
+    [Fact]
+    public void LaterRepeatableFlagWins()
+    {
+        var i = Single("RUN --mount=a --mount=b x");
+        Assert.Equal("b", i.Flag("mount"));
+    }
 }
