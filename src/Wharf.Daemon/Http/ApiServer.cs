@@ -30,6 +30,8 @@ public static partial class ApiServer
             k.Limits.MinResponseDataRate = null;
             k.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(10);
             k.AddServerHeader = false;
+            // bzip2 and xz decompressors read synchronously from the request body.
+            k.AllowSynchronousIO = true;
             foreach (var host in options.Hosts) Listen(k, host, options, log);
         });
         var app = builder.Build();

@@ -39,7 +39,7 @@ public sealed partial class ImageService
         var items = new List<ImageDeleteItem>();
         var refs = _db.ListRefs().Where(r => r.ImageId == img.Id).ToList();
         ImageReference? byRef = null;
-        if (!IsIdLike(name, img.Id) && ImageReference.TryParse(name, out var parsed, out _, _options.DefaultRegistry))
+        if (!IsIdLike(name, img.Id) && ImageReference.TryParse(name, out var parsed, out _))
         {
             var full = parsed!.WithDefaultTag().ToString();
             if (refs.Any(r => r.Name == full)) byRef = ImageReference.Parse(full);

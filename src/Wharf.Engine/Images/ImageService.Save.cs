@@ -21,7 +21,7 @@ public sealed partial class ImageService
         {
             var img = Resolve(name);
             var tags = new List<ImageReference>();
-            if (!IsIdLike(name, img.Id) && ImageReference.TryParse(name, out var r, out _, _options.DefaultRegistry))
+            if (!IsIdLike(name, img.Id) && ImageReference.TryParse(name, out var r, out _))
             {
                 // `save busybox` saves every tag of the repository that points here; `save busybox:1` that tag.
                 tags = r!.Tag is null && r.Digest is null

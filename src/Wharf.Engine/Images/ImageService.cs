@@ -36,7 +36,9 @@ public sealed partial class ImageService
     public ImageConfigFile GetConfig(string imageId) =>
         _configs.GetOrAdd(imageId, id => ImageConfigFile.Parse(_content.ReadAll(id)));
 
-    public ImageReference ParseReference(string text) => ImageReference.Parse(text, _options.DefaultRegistry);
+    // Names always normalise against docker.io, as the docker CLI does client-side; the configured default
+    // registry only says where pulls of docker.io names go.
+    public ImageReference ParseReference(string text) => ImageReference.Parse(text);
 
     /// <summary>Finds an image by reference, full id or unique id prefix (Docker's lookup order).</summary>
     public ImageRecord Resolve(string refOrId)
@@ -53,7 +55,7 @@ public sealed partial class ImageService
         ambiguous = false;
         if (refOrId.StartsWith("sha256:", StringComparison.Ordinal) && refOrId.Length == 71)
             return _db.GetImage(refOrId) is null ? null : refOrId;
-        if (ImageReference.TryParse(refOrId, out var r, out _, _options.DefaultRegistry))
+        if (ImageReference.TryParse(refOrId, out var r, out _))
         {
             var full = r!.WithDefaultTag();
             if (_db.ResolveRef(full.ToString()) is { } byRef) return byRef;
@@ -67,7 +69,7 @@ public sealed partial class ImageService
             if (ids.Count == 1) return ids[0];
             ambiguous = ids.Count > 1;
         }
-        else if (!ImageReference.TryParse(refOrId, out _, out var error, _options.DefaultRegistry))
+        else if (!ImageReference.TryParse(refOrId, out _, out var error))
         {
             throw new InvalidReferenceException(error!);
         }

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Wharf.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A private wharfd for one test class: its own temp data and exec roots, socket, pid file and per-daemon
+/// names (nftables table, bridge, cgroup parent), so classes run in parallel and never touch an installed
+/// Wharf. Dispose stops it and removes everything it made, also after failures.
+/// </summary>
+public sealed class WharfDaemon : IAsyncDisposable
+{
+    private Process? _process;
+    private readonly StringBuilder _log = new();
+
+    public string Id { get; } = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
+    public string Root { get; }
+    public string DataRoot => Path.Combine(Root, "data");
+    public string ExecRoot => Path.Combine(Root, "run");
+    public string SocketPath => Path.Combine(ExecRoot, "wharf.sock");
+    public string Host => "unix://" + SocketPath;
+    public string DockerConfig => Path.Combine(Root, "docker-config");
+    public List<string> ExtraArgs { get; } = [];
+    public string Log { get { lock (_log) return _log.ToString(); } }
+    public int Pid => _process?.Id ?? 0;
+
+    public WharfDaemon()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "wharf-it-" + Id);
+        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(DockerConfig);
+        File.WriteAllText(ConfigFile, "{}");
+    }
+
+    public string ConfigFile => Path.Combine(Root, "daemon.json");
+
+    public static async Task<WharfDaemon> StartNewAsync(bool withBusybox = true, params string[] extraArgs)
+    {
+        var d = new WharfDaemon();
+        d.ExtraArgs.AddRange(extraArgs);
+        try
+        {
+            await d.StartAsync();
+            if (withBusybox) await d.ImportBusyboxAsync();
+            return d;
+        }
+        catch
+        {
+            await d.DisposeAsync();
+            throw;
+        }
+    }
+
+    public IEnumerable<string> Arguments() =>
+    [
+        "--data-root", DataRoot, "--exec-root", ExecRoot, "-H", Host,
+        "--config-file", ConfigFile,
+        "--nft-table", "wharf_t" + Id, "--bridge", "wt" + Id, "--cgroup-parent", "wharf-t" + Id,
+        "--default-registry", "registry.invalid", .. ExtraArgs,
+    ];
+
+    public async Task StartAsync()
+    {
+        if (!File.Exists(Repo.Wharfd)) throw new FileNotFoundException($"wharfd is not built: {Repo.Wharfd}");
+        var psi = new ProcessStartInfo(Repo.Wharfd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in Arguments()) psi.ArgumentList.Add(a);
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"wharfd exited with {_process.ExitCode}:\n{Log}");
+            if (await PingAsync()) return;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("wharfd did not answer /_ping within 30 s:\n" + Log);
+    }
+
+    public async Task<bool> PingAsync()
+    {
+        try
+        {
+            using var client = CreateHttpClient();
+            var r = await client.GetAsync("/_ping");
+            return r.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException) { return false; }
+        catch (SocketException) { return false; }
+    }
+
+    /// <summary>An HttpClient speaking to the daemon's unix socket (base address http://wharf).</summary>
+    public HttpClient CreateHttpClient()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                await s.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), ct);
+                return new NetworkStream(s, ownsSocket: true);
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = new Uri("http://wharf"), Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    public Task<ProcessResult> DockerAsync(params string[] args) => DockerAsync(args, null);
+
+    /// <summary>Runs the real docker CLI against this daemon.</summary>
+    public Task<ProcessResult> DockerAsync(IEnumerable<string> args, Stream? stdin, TimeSpan? timeout = null) =>
+        ProcessRunner.RunAsync("docker", args, Env(), stdin, timeout);
+
+    public Task<ProcessResult> WharfAsync(params string[] args) => WharfAsync(args, null);
+
+    /// <summary>Runs the wharf CLI against this daemon.</summary>
+    public Task<ProcessResult> WharfAsync(IEnumerable<string> args, Stream? stdin, TimeSpan? timeout = null) =>
+        ProcessRunner.RunAsync(Repo.Wharf, args, Env(), stdin, timeout);
+
+    public Dictionary<string, string> Env() => new()
+    {
+        ["DOCKER_HOST"] = Host,
+        ["WHARF_HOST"] = Host,
+        ["DOCKER_CONFIG"] = DockerConfig,
+        ["HOME"] = Root,
+        ["DOCKER_BUILDKIT"] = "0",
+        ["DOCKER_CLI_HINTS"] = "false",
+    };
+
+    public async Task ImportBusyboxAsync(string name = "busybox:latest")
+    {
+        var r = await DockerAsync("import", "-c", "CMD [\"sh\"]",
+            "-c", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", TestImages.BusyboxRootfs, name);
+        if (r.ExitCode != 0) throw new InvalidOperationException("importing busybox failed: " + r);
+    }
+
+    /// <summary>Sends a signal and waits for the process to exit.</summary>
+    public async Task StopAsync(bool kill = false)
+    {
+        if (_process is null || _process.HasExited) return;
+        if (kill) _process.Kill();
+        else Signal(15);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try { await _process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { _process.Kill(); await _process.WaitForExitAsync(); }
+    }
+
+    public int ExitCode => _process?.ExitCode ?? -1;
+
+    public void Signal(int signal) => _ = Native.Kill(_process!.Id, signal);
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await StopAsync(); } catch (InvalidOperationException) { }
+        Cleanup.UnmountUnder(Root);
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+internal static partial class Native
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
+    internal static partial int Kill(int pid, int sig);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "umount2", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    internal static partial int Umount2(string target, int flags);
+}
+
+/// <summary>Removes what a test daemon may have left on the host.</summary>
+public static class Cleanup
+{
+    /// <summary>Lazily unmounts every mount under <paramref name="root"/>, deepest first.</summary>
+    public static void UnmountUnder(string root)
+    {
+        if (!File.Exists("/proc/self/mountinfo")) return;
+        var mounts = File.ReadAllLines("/proc/self/mountinfo")
+            .Select(l => l.Split(' ')[4].Replace("\\040", " "))
+            .Where(m => m.StartsWith(root + "/", StringComparison.Ordinal) || m == root)
+            .OrderByDescending(m => m.Length);
+        foreach (var m in mounts) Native.Umount2(m, 2 /* MNT_DETACH */);
+    }
+}
