@@ -1,37 +1,122 @@
-using System.Globalization;
+using Wharf.Engine.Build;
 
 namespace Wharf.Engine;
 
-/// <summary>Go's time.ParseDuration: `1h30m`, `500ms`, `2.5s`, `-1m`.</summary>
+/// <summary>Go's `time.ParseDuration` (`1m30s`, `500ms`, `1.5h`, `-2us`), since HEALTHCHECK flags use Go durations.</summary>
 public static class GoDuration
 {
-    public static bool TryParse(string s, out TimeSpan value)
+    private static readonly Dictionary<string, long> Units = new(StringComparer.Ordinal)
     {
-        value = TimeSpan.Zero;
-        if (string.IsNullOrEmpty(s)) return false;
-        int i = 0;
-        bool neg = false;
-        if (s[0] is '-' or '+') { neg = s[0] == '-'; i++; }
-        if (s[i..] == "0") return true;
-        double total = 0;
-        if (i >= s.Length) return false;
-        while (i < s.Length)
+        ["ns"] = 1,
+        ["us"] = 1_000,
+        ["\u00b5s"] = 1_000, // micro sign
+        ["\u03bcs"] = 1_000, // Greek mu
+        ["ms"] = 1_000_000,
+        ["s"] = 1_000_000_000,
+        ["m"] = 60_000_000_000,
+        ["h"] = 3_600_000_000_000,
+    };
+
+    /// <summary>Parses without throwing, for filters such as `until=10m`.</summary>
+    public static bool TryParse(string text, out TimeSpan value)
+    {
+        try
         {
-            int start = i;
-            while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '.')) i++;
-            if (start == i) return false;
-            if (!double.TryParse(s[start..i], NumberStyles.Float, CultureInfo.InvariantCulture, out var n)) return false;
-            int us = i;
-            while (i < s.Length && !char.IsAsciiDigit(s[i]) && s[i] != '.') i++;
-            double unit = s[us..i] switch
-            {
-                "ns" => 1e-9, "us" or "µs" or "μs" => 1e-6, "ms" => 1e-3, "s" => 1, "m" => 60, "h" => 3600,
-                _ => double.NaN,
-            };
-            if (double.IsNaN(unit)) return false;
-            total += n * unit;
+            value = TimeSpan.FromTicks(ParseNanoseconds(text) / 100);
+            return true;
         }
-        value = TimeSpan.FromTicks((long)Math.Round(total * TimeSpan.TicksPerSecond) * (neg ? -1 : 1));
-        return true;
+        catch (FormatException)
+        {
+            value = TimeSpan.Zero;
+            return false;
+        }
+    }
+
+    /// <summary>Parses to nanoseconds; throws <see cref="FormatException"/> with Go's message.</summary>
+    public static long ParseNanoseconds(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var invalid = new FormatException($"time: invalid duration {DockerfileNode.GoQuote(text)}");
+        var s = text;
+        var negative = false;
+        if (s.Length > 0 && s[0] is '-' or '+')
+        {
+            negative = s[0] == '-';
+            s = s[1..];
+        }
+        if (s == "0")
+        {
+            return 0;
+        }
+        if (s.Length == 0)
+        {
+            throw invalid;
+        }
+        decimal total = 0;
+        while (s.Length > 0)
+        {
+            if (s[0] != '.' && !char.IsAsciiDigit(s[0]))
+            {
+                throw invalid;
+            }
+            var i = 0;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+            var whole = i > 0 ? decimal.Parse(s[..i], System.Globalization.CultureInfo.InvariantCulture) : 0m;
+            var hasWhole = i > 0;
+            s = s[i..];
+            var fraction = 0m;
+            var hasFraction = false;
+            if (s.Length > 0 && s[0] == '.')
+            {
+                s = s[1..];
+                i = 0;
+                var scale = 1m;
+                while (i < s.Length && char.IsAsciiDigit(s[i]))
+                {
+                    // Digits past decimal's precision cannot change a nanosecond count.
+                    if (i < 25)
+                    {
+                        scale *= 10;
+                        fraction = fraction * 10 + (s[i] - '0');
+                    }
+                    i++;
+                }
+                hasFraction = i > 0;
+                fraction /= scale;
+                s = s[i..];
+            }
+            if (!hasWhole && !hasFraction)
+            {
+                throw invalid;
+            }
+            i = 0;
+            while (i < s.Length && s[i] != '.' && !char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+            if (i == 0)
+            {
+                throw new FormatException($"time: missing unit in duration {DockerfileNode.GoQuote(text)}");
+            }
+            var unit = s[..i];
+            s = s[i..];
+            if (!Units.TryGetValue(unit, out var factor))
+            {
+                throw new FormatException($"time: unknown unit {DockerfileNode.GoQuote(unit)} in duration {DockerfileNode.GoQuote(text)}");
+            }
+            if (whole > long.MaxValue / factor)
+            {
+                throw invalid;
+            }
+            total += whole * factor + decimal.Truncate(fraction * factor);
+            if (total > long.MaxValue)
+            {
+                throw invalid;
+            }
+        }
+        return negative ? -(long)total : (long)total;
     }
 }
