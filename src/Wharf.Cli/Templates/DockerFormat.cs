@@ -74,14 +74,17 @@ public static class DockerFormat
         var table = new TabWriter(output);
         if (columns != null)
         {
+            using var header = new StringWriter();
             try
             {
-                table.Write(template.ExecuteHeader(columns));
+                template.ExecuteHeader(header, columns);
             }
             catch (TemplateException)
             {
-                // docker discards the header's execution error and keeps going.
+                // docker ignores the header's execution error and prints whatever was rendered before it.
             }
+
+            table.Write(header.ToString());
         }
 
         table.Write('\n');

@@ -82,10 +82,18 @@ public sealed class GoTemplate
     /// <exception cref="TemplateException">Execution failed.</exception>
     public string ExecuteHeader(JsonObject columns)
     {
-        ArgumentNullException.ThrowIfNull(columns);
         using var writer = new StringWriter();
-        Run(writer, columns, FunctionTable.Header, missingKeyIsEmpty: true);
+        ExecuteHeader(writer, columns);
         return writer.ToString();
+    }
+
+    /// <summary>Writes the header row; output produced before an error stays written, which docker relies on.</summary>
+    /// <exception cref="TemplateException">Execution failed.</exception>
+    public void ExecuteHeader(TextWriter output, JsonObject columns)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(columns);
+        Run(output, columns, FunctionTable.Header, missingKeyIsEmpty: true);
     }
 
     private void Run(TextWriter output, object? data, IReadOnlyDictionary<string, TemplateFunction> functions, bool missingKeyIsEmpty)

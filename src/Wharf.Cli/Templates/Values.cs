@@ -69,23 +69,10 @@ internal static class Values
             return Normalize(d);
         }
 
-        if (value.TryGetValue<decimal>(out var m))
-        {
-            return m == decimal.Truncate(m) && m >= long.MinValue && m <= long.MaxValue ? (long)m : (double)m;
-        }
-
-        if (value.TryGetValue<char>(out var c))
-        {
-            return c.ToString();
-        }
-
-        // Other CLR primitives (Guid, DateTime, ...) serialize as JSON strings.
-        return value.GetValueKind() switch
-        {
-            JsonValueKind.String => value.ToString(),
-            JsonValueKind.Null => null,
-            _ => value.ToJsonString(),
-        };
+        // Other CLR primitives (int, float, decimal, Guid, DateTime, ...) are read back through their JSON text,
+        // which their System.Text.Json converters produce without reflection.
+        using var document = JsonDocument.Parse(value.ToJsonString());
+        return FromElement(document.RootElement.Clone());
     }
 
     private static object? FromElement(JsonElement element)

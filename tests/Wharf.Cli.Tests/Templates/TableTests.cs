@@ -103,6 +103,18 @@ public class TableTests
     }
 
     [Fact]
+    public void Render_Table_HeaderErrorKeepsPartialHeader_LikeDocker()
+    {
+        using var output = new StringWriter();
+        DockerFormat.Render(
+            output,
+            "table {{.Name}}\\t{{.State.Status}}",
+            new JsonObject { ["Name"] = "NAME" },
+            [JsonNode.Parse("""{"Name":"web","State":{"Status":"up"}}""")]);
+        Assert.Equal("NAME      \nweb       up\n", output.ToString());
+    }
+
+    [Fact]
     public void Render_Plain_OneLinePerRow()
     {
         using var output = new StringWriter();

@@ -80,6 +80,25 @@ public class ValueFormattingTests
     }
 
     [Fact]
+    public void ProgrammaticClrPrimitives_KeepTheirJsonKinds()
+    {
+        var data = new JsonObject
+        {
+            ["Int"] = 3,
+            ["Short"] = (short)4,
+            ["Float"] = 2.5f,
+            ["Decimal"] = 1.25m,
+            ["Guid"] = Guid.Empty,
+            ["Created"] = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        };
+        Assert.Equal(
+            """{"Int":3,"Short":4,"Float":2.5,"Decimal":1.25,"Guid":"00000000-0000-0000-0000-000000000000","Created":"2024-01-02T03:04:05+00:00"}""",
+            GoTemplate.Parse("{{json .}}").Execute(data));
+        Assert.Equal("3 4 2.5 1.25 00000000-0000-0000-0000-000000000000", GoTemplate.Parse("{{.Int}} {{.Short}} {{.Float}} {{.Decimal}} {{.Guid}}").Execute(data));
+        Assert.Equal("true", GoTemplate.Parse("{{eq .Int 3}}").Execute(data));
+    }
+
+    [Fact]
     public void NullData_PrintsNoValue() => Assert.Equal("<no value>", GoTemplate.Parse("{{.}}").Execute(null));
 
     [Fact]
