@@ -43,6 +43,16 @@ public class SyntaxTests
     [InlineData("{{true}} {{false}}", "true false")]
     public void Constants_PrintLikeGo(string template, string expected) => Renders(expected, template);
 
+    [Theory]
+    [InlineData("[{{ .ID }}]", "[x]")]
+    [InlineData("[ {{- .ID -}} ]", "[x]")]
+    [InlineData("[{{\t.ID\n}}]", "[x]")]
+    public void SpacesInsideActions_AreIgnored(string template, string expected) => Renders(expected, template, """{"ID":"x"}""");
+
+    [Fact]
+    public void Range_Object_SingleVariableIsTheValue() =>
+        Renders("12", "{{range $v := .}}{{$v}}{{end}}", """{"b":2,"a":1}""");
+
     [Fact]
     public void Dot_IsTheData() => Renders("hi", "{{.}}", "\"hi\"");
 
