@@ -74,8 +74,8 @@ public class OutputTests
         GoTime.Zone = TimeZoneInfo.Utc;
         var json = Formatter.Render("json", null, ImageRows.Build(Images().Skip(1), true, false, Now));
         Assert.Equal("{\"Containers\":\"N/A\",\"CreatedAt\":\"2026-11-22 17:00:00 +0000 UTC\",\"CreatedSince\":\"2 hours ago\"," +
-                     "\"Digest\":\"<none>\",\"ID\":\"abcdef012345\",\"Repository\":\"<none>\",\"SharedSize\":\"N/A\"" +
-                     ",\"Size\":\"1.2kB\",\"Tag\":\"<none>\",\"UniqueSize\":\"N/A\",\"VirtualSize\":\"0B\"}\n", json);
+                     "\"Digest\":\"\\u003cnone\\u003e\",\"ID\":\"abcdef012345\",\"Repository\":\"\\u003cnone\\u003e\",\"SharedSize\":\"N/A\"" +
+                     ",\"Size\":\"1.2kB\",\"Tag\":\"\\u003cnone\\u003e\",\"UniqueSize\":\"N/A\",\"VirtualSize\":\"0B\"}\n", json);
     }
 
     [Fact]
@@ -123,7 +123,11 @@ public class OutputTests
     public void EventTimestamps()
     {
         var now = DateTimeOffset.FromUnixTimeSeconds(1_795_374_000);
-        Assert.Equal("1795373400.000000000", EventsCommand.GetTimestamp("10m", now));
+        GoTime.Zone = TimeZoneInfo.Utc;
+        Assert.Equal("1795373400", EventsCommand.GetTimestamp("10m", now));
+        Assert.Equal("0", EventsCommand.GetTimestamp("0", now));
+        Assert.Equal("1795374000.500000000", EventsCommand.GetTimestamp("2026-11-22T19:00:00.5", now));
+        Assert.Equal("1795305600.000000000", EventsCommand.GetTimestamp("2026-11-22", now));
         Assert.Equal("1795460000", EventsCommand.GetTimestamp("1795460000", now));
         Assert.Equal("1795374000.000000000", EventsCommand.GetTimestamp("2026-11-22T19:00:00Z", now));
         Assert.Equal("1795370400.000000000", EventsCommand.GetTimestamp("2026-11-22T19:00:00+01:00", now));

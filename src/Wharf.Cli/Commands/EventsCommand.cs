@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Wharf.Api.Json;
 using Wharf.Api.Models;
 using Wharf.Cli.Output;
 using Wharf.Cli.Parsing;
@@ -39,8 +37,7 @@ internal static class EventsCommand
             {
                 if (tmpl is not null)
                 {
-                    var node = JsonSerializer.SerializeToNode(ev, WharfJsonContext.Default.EventMessage);
-                    ctx.Out.Write(tmpl.Execute(node) + "\n");
+                    ctx.Out.Write(tmpl.Execute(ToGoJson(ev)) + "\n");
                 }
                 else ctx.Out.Write(PrettyLine(ev));
                 await ctx.Out.FlushAsync(ctx.Cancel).ConfigureAwait(false);
@@ -50,6 +47,24 @@ internal static class EventsCommand
         {
         }
         return 0;
+    }
+
+    /// <summary>events.Message in Go field order, legacy fields omitted when empty, for --format.</summary>
+    public static JsonObject ToGoJson(EventMessage ev)
+    {
+        var o = new JsonObject();
+        if (!string.IsNullOrEmpty(ev.Status)) o["status"] = ev.Status;
+        if (!string.IsNullOrEmpty(ev.Id)) o["id"] = ev.Id;
+        if (!string.IsNullOrEmpty(ev.From)) o["from"] = ev.From;
+        o["Type"] = ev.Type;
+        o["Action"] = ev.Action;
+        var attrs = new JsonObject();
+        foreach (var (k, v) in ev.Actor.Attributes) attrs[k] = v;
+        o["Actor"] = new JsonObject { ["ID"] = ev.Actor.ID, ["Attributes"] = attrs };
+        o["scope"] = ev.Scope;
+        o["time"] = ev.Time;
+        o["timeNano"] = ev.TimeNano;
+        return o;
     }
 
     /// <summary>docker's prettyPrintEvent.</summary>
@@ -68,25 +83,43 @@ internal static class EventsCommand
     }
 
     /// <summary>
-    /// timetypes.GetTimestamp: a Go duration ("10m", "1h30m") means now minus it; a number passes through; RFC 3339 and
-    /// shorter date forms become "seconds.nanoseconds".
+    /// docker's timetypes.GetTimestamp: a Go duration ("10m") is now minus it in whole seconds; "0" and unix timestamps
+    /// pass through; RFC 3339 and shorter date forms (local time unless a zone is given) become "seconds.nanoseconds".
     /// </summary>
     public static string GetTimestamp(string value, DateTimeOffset now)
     {
-        if (TryParseGoDuration(value, out var d))
-            return Unix(now - d);
-        if (value.All(c => char.IsAsciiDigit(c) || c == '.') && value.Count(c => c == '.') <= 1 && value.Length > 0 && value[0] != '.')
-            return value;
-        string[] formats =
-        [
-            "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss",
-            "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH", "yyyy-MM-dd",
-        ];
-        var local = value.Contains('Z') || value.LastIndexOfAny(['+', '-']) > 9
-            ? DateTimeStyles.None
-            : DateTimeStyles.AssumeUniversal;
-        if (DateTimeOffset.TryParseExact(value, formats, CultureInfo.InvariantCulture, local | DateTimeStyles.AllowWhiteSpaces, out var t))
+        if (value != "0" && TryParseGoDuration(value, out var d))
+            return (now - d).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var inLocation = value.IndexOfAny(['z', 'Z', '+']) < 0 && value.Count(c => c == '-') != 3;
+        string[] formats;
+        if (value.Contains('.'))
+            formats = inLocation ? ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"] : ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
+        else if (value.Contains('T'))
+        {
+            var colons = value.Count(c => c == ':');
+            if (!inLocation && value.IndexOfAny(['z', 'Z']) < 0 && colons > 0) colons--;
+            formats = colons switch
+            {
+                0 => inLocation ? ["yyyy-MM-dd'T'HH"] : ["yyyy-MM-dd'T'HHK"],
+                1 => inLocation ? ["yyyy-MM-dd'T'HH:mm"] : ["yyyy-MM-dd'T'HH:mmK"],
+                _ => inLocation ? ["yyyy-MM-dd'T'HH:mm:ss"] : ["yyyy-MM-dd'T'HH:mm:ssK"],
+            };
+        }
+        else formats = inLocation ? ["yyyy-MM-dd"] : ["yyyy-MM-ddK"];
+        if (DateTimeOffset.TryParseExact(value, formats, CultureInfo.InvariantCulture,
+                inLocation ? DateTimeStyles.AssumeUniversal : DateTimeStyles.None, out var t))
+        {
+            if (inLocation)
+            {
+                var offset = GoTime.Zone.GetUtcOffset(t.DateTime);
+                t = new DateTimeOffset(DateTime.SpecifyKind(t.DateTime, DateTimeKind.Unspecified), offset);
+            }
             return Unix(t);
+        }
+        if (value.Contains('-')) throw new CliException($"parsing time {FlagParser.GoQuote(value)}: invalid format");
+        var parts = value.Split('.');
+        if (parts.Length <= 2 && parts.All(p => p.Length > 0 && p.All(char.IsAsciiDigit)))
+            return value;
         throw new CliException($"failed to parse value as time or duration: {FlagParser.GoQuote(value)}");
     }
 

@@ -59,7 +59,7 @@ internal static class ImageCommands
         if (string.IsNullOrEmpty(format) || format == Formatter.TableKey)
             format = ctx.Flags.GetBool("quiet") ? ImageRows.QuietFormat : ImageRows.HistoryTable;
         var rows = ImageRows.History(items, trunc: !ctx.Flags.GetBool("no-trunc"), human: ctx.Flags.GetBool("human"), ctx.Now);
-        ctx.Out.Write(Formatter.Render(format, ImageRows.HistoryHeader(), rows));
+        ctx.Out.Write(Formatter.Render(format, ImageRows.HistoryHeader(ctx.Flags.GetBool("human")), rows));
         return 0;
     }
 
@@ -145,7 +145,8 @@ internal static class ImageCommands
         {
             var type = ctx.Flags.GetStringOrEmpty("type");
             if (type.Length > 0 && !ValidTypes.Contains(type))
-                throw new CliException($"{FlagParser.GoQuote(type)} is not a valid value for --type");
+                throw new CliException($"unknown type: {FlagParser.GoQuote(type)}: must be one of " +
+                                       string.Join(", ", ValidTypes.Select(FlagParser.GoQuote)));
             return InspectAsync(ctx, type);
         },
     }
@@ -202,7 +203,7 @@ internal static class ImageCommands
         {
             if (Formatter.IsJson(format))
             {
-                foreach (var r in raws) ctx.Out.Write(JsonCompact.Compact(r) + "\n");
+                ctx.Out.Write("[" + string.Join(",", raws.Select(r => JsonCompact.Compact(r))) + "]\n");
             }
             else if (raws.Count == 0) ctx.Out.Write("[]\n");
             else

@@ -52,7 +52,19 @@ internal static class ImageTransferCommands
 
     static Stream OpenWithProgress(CommandContext ctx, string path, string label)
     {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new CliException($"open {path}: no such file or directory");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new CliException($"open {path}: permission denied");
+        }
         if (ctx.Console.ErrIsTerminal && file.Length >= ProgressThreshold)
             return new UploadProgressStream(file, file.Length, ctx.Err, label);
         return file;
@@ -76,19 +88,7 @@ internal static class ImageTransferCommands
         if (input.Length == 0 && ctx.Console.InIsTerminal)
             throw new CliException("requested load from stdin, but stdin is empty");
         var quiet = ctx.Flags.GetBool("quiet") || !ctx.Console.OutIsTerminal;
-        Stream body;
-        try
-        {
-            body = input.Length == 0 ? ctx.Console.InStream : OpenWithProgress(ctx, input, "Uploading");
-        }
-        catch (FileNotFoundException)
-        {
-            throw new CliException($"open {input}: no such file or directory");
-        }
-        catch (DirectoryNotFoundException)
-        {
-            throw new CliException($"open {input}: no such file or directory");
-        }
+        var body = input.Length == 0 ? ctx.Console.InStream : OpenWithProgress(ctx, input, "Uploading");
         try
         {
             var stream = ctx.Client.LoadImageAsync(body, quiet, ctx.Cancel);

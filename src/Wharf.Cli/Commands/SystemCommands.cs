@@ -437,10 +437,7 @@ internal static class SystemCommands
         var sb = new StringBuilder();
         sb.Append("Images space usage:\n\n");
         var rows = new List<JsonObject>();
-        foreach (var img in du.Images)
-        {
-            foreach (var r in ImageRows.Build([img], trunc: true, digests: false, now)) rows.Add(r);
-        }
+        foreach (var img in du.Images) rows.Add(ImageRows.FirstTagRow(img, now));
         var header = ImageRows.ImageHeader();
         sb.Append(Formatter.Render("table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}",
             header, rows));

@@ -20,12 +20,21 @@ public static class Formatter
     public static string PreFormat(string format) => DockerFormat.Normalize(format, out _);
 
     /// <summary>Renders rows; for table formats the header object (field → column title) goes first.</summary>
+    /// <remarks>
+    /// docker's row contexts marshal themselves with json.Marshal, so a whole-row <c>{{json .}}</c> (and <c>--format json</c>)
+    /// escapes &lt; &gt; &amp; as \u003c \u003e \u0026, unlike the template's json of a single field.
+    /// </remarks>
     public static string Render(string format, JsonObject? header, IEnumerable<JsonNode?> rows)
     {
         var sw = new StringWriter { NewLine = "\n" };
         DockerFormat.Render(sw, format, header, rows);
-        return sw.ToString();
+        var text = sw.ToString();
+        if (PreFormat(format) == JsonTemplate && !IsTable(format))
+            text = text.Replace("<", "\\u003c").Replace(">", "\\u003e").Replace("&", "\\u0026");
+        return text;
     }
+
+    public const string JsonTemplate = "{{json .}}";
 
     /// <summary>docker's tabwriter settings for tables: minwidth 10, tabwidth 1, padding 3, pad ' '.</summary>
     public static string AlignColumns(string text)

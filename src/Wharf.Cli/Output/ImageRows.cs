@@ -29,12 +29,12 @@ public static class ImageRows
         ["VirtualSize"] = "VIRTUAL SIZE",
     };
 
-    public static JsonObject HistoryHeader() => new()
+    public static JsonObject HistoryHeader(bool human = true) => new()
     {
         ["Comment"] = "COMMENT",
         ["CreatedAt"] = "CREATED AT",
         ["CreatedBy"] = "CREATED BY",
-        ["CreatedSince"] = "CREATED",
+        ["CreatedSince"] = human ? "CREATED" : "CREATED AT",
         ["ID"] = "IMAGE",
         ["Size"] = "SIZE",
     };
@@ -110,6 +110,22 @@ public static class ImageRows
             }
         }
         return rows;
+    }
+
+    /// <summary>`system df -v` shows each image once, under its first tag.</summary>
+    public static JsonObject FirstTagRow(ImageSummary img, DateTimeOffset now)
+    {
+        string repo = "<none>", tag = "<none>";
+        if (img.RepoTags.Count > 0 && !IsDangling(img))
+        {
+            var (r, t) = ImageReference.SplitTag(img.RepoTags[0]);
+            if (t is not null)
+            {
+                repo = ImageReference.Familiar(r);
+                tag = t;
+            }
+        }
+        return Row(img, repo, tag, "<none>", true, now);
     }
 
     static JsonObject Row(ImageSummary img, string repo, string tag, string digest, bool trunc, DateTimeOffset now)
