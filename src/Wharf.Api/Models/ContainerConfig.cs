@@ -5,9 +5,9 @@ namespace Wharf.Api.Models;
 /// <summary>The run configuration shared by image configs and containers (swagger: ContainerConfig / ImageConfig).</summary>
 public sealed class ContainerConfig
 {
-    public string? Hostname { get; set; }
-    public string? Domainname { get; set; }
-    public string? User { get; set; }
+    public string? Hostname { get; set; } = "";
+    public string? Domainname { get; set; } = "";
+    public string? User { get; set; } = "";
     public bool AttachStdin { get; set; }
     public bool AttachStdout { get; set; }
     public bool AttachStderr { get; set; }
@@ -20,9 +20,9 @@ public sealed class ContainerConfig
     public HealthConfig? Healthcheck { get; set; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool ArgsEscaped { get; set; }
-    public string? Image { get; set; }
+    public string? Image { get; set; } = "";
     public Dictionary<string, EmptyObject>? Volumes { get; set; }
-    public string? WorkingDir { get; set; }
+    public string? WorkingDir { get; set; } = "";
     public List<string>? Entrypoint { get; set; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool NetworkDisabled { get; set; }

@@ -85,7 +85,7 @@ public sealed class ImageConfigFile
             ["type"] = "layers",
             ["diff_ids"] = new JsonArray(diffIds.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
         };
-        return System.Text.Encoding.UTF8.GetBytes(root.ToJsonString());
+        return System.Text.Encoding.UTF8.GetBytes(root.ToJsonString(Wharf.Api.Json.JsonDefaults.Relaxed));
     }
 
     public static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'");

@@ -62,7 +62,7 @@ public sealed partial class ImageService
         var now = DateTimeOffset.UtcNow;
         var comment = string.IsNullOrEmpty(message) ? "Imported from " + sourceName : message;
         var history = new List<ImageConfigFile.HistoryEntry> { new(ImageConfigFile.Rfc3339(now), "", comment, false, "") };
-        var configBytes = ImageConfigFile.Create(config, [layer.DiffId], history, now, comment: message, architecture: arch, os: os);
+        var configBytes = ImageConfigFile.Create(config, [layer.DiffId], history, now, comment: comment, architecture: arch, os: os);
         var id = _content.Put(configBytes);
         var record = new ImageRecord(id, ImageConfigFile.Rfc3339(now), layer.Size, null, null, null,
             [new ImageLayerRecord(layer.DiffId, layer.ChainId, blob, Decompression.LayerMediaType(kind), blobSize)]);

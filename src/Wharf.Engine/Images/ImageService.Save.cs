@@ -65,7 +65,7 @@ public sealed partial class ImageService
                 ["config"] = new JsonObject { ["mediaType"] = OciConfigType, ["digest"] = img.Id, ["size"] = _content.Size(img.Id) },
                 ["layers"] = layers,
             };
-            var manifestBytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+            var manifestBytes = Encoding.UTF8.GetBytes(manifest.ToJsonString(Wharf.Api.Json.JsonDefaults.Relaxed));
             var manifestDigest = Digest.Of(manifestBytes);
             if (written.Add(manifestDigest))
                 await WriteFileAsync(writer, "blobs/sha256/" + Digest.Hex(manifestDigest), manifestBytes, ct);
@@ -85,8 +85,8 @@ public sealed partial class ImageService
             });
         }
         var indexJson = new JsonObject { ["schemaVersion"] = 2, ["mediaType"] = "application/vnd.oci.image.index.v1+json", ["manifests"] = index };
-        await WriteFileAsync(writer, "index.json", Encoding.UTF8.GetBytes(indexJson.ToJsonString()), ct);
-        await WriteFileAsync(writer, "manifest.json", Encoding.UTF8.GetBytes(legacy.ToJsonString()), ct);
+        await WriteFileAsync(writer, "index.json", Encoding.UTF8.GetBytes(indexJson.ToJsonString(Wharf.Api.Json.JsonDefaults.Relaxed)), ct);
+        await WriteFileAsync(writer, "manifest.json", Encoding.UTF8.GetBytes(legacy.ToJsonString(Wharf.Api.Json.JsonDefaults.Relaxed)), ct);
         await WriteFileAsync(writer, "oci-layout", Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}"), ct);
         await writer.DisposeAsync();
         foreach (var (img, tags) in plan) Publish("save", img.Id, tags.Count > 0 ? tags[0].Familiar : null);
