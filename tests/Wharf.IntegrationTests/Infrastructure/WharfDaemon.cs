@@ -66,6 +66,7 @@ public sealed class WharfDaemon : IAsyncDisposable
         if (!File.Exists(Repo.Wharfd)) throw new FileNotFoundException($"wharfd is not built: {Repo.Wharfd}");
         var psi = new ProcessStartInfo(Repo.Wharfd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in Arguments()) psi.ArgumentList.Add(a);
+        lock (_log) _log.Clear();
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
@@ -75,7 +76,8 @@ public sealed class WharfDaemon : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited) throw new InvalidOperationException($"wharfd exited with {_process.ExitCode}:\n{Log}");
-            if (await PingAsync()) return;
+            // Every listener is bound once the daemon logs that it listens.
+            if (Log.Contains("API listening on", StringComparison.Ordinal) && await PingAsync()) return;
             await Task.Delay(20);
         }
         throw new TimeoutException("wharfd did not answer /_ping within 30 s:\n" + Log);
