@@ -11,17 +11,21 @@ public sealed record ArchivedImage(string ConfigDigest, IReadOnlyList<ArchivedLa
 /// <summary>A layer blob of an archived image.</summary>
 public sealed record ArchivedLayer(string BlobDigest, long Size, string? MediaType);
 
+
 /// <summary>
 /// Reads `docker save` archives (legacy layout and the OCI layout Docker 25+ writes beside manifest.json)
 /// and OCI image layout archives (skopeo's oci-archive). Files are streamed into the content store as they
 /// come, since an archive's manifest may come last.
 /// </summary>
-public sealed class ImageArchiveReader(ContentStore content)
+public sealed class ImageArchiveReader(ContentStore content, Images.LayerIngester ingester)
 {
     private const long SmallFileLimit = 1 << 20;
 
     /// <summary>Digests written by this reader; the caller removes those no image ends up using.</summary>
     public HashSet<string> Written { get; } = [];
+
+    /// <summary>Layers unpacked while their blobs streamed in, by blob digest; the caller adopts or discards them.</summary>
+    public Dictionary<string, Images.UnpackedLayer> Unpacked { get; } = [];
 
     public async Task<List<ArchivedImage>> ReadAsync(Stream archive, CancellationToken ct)
     {
@@ -55,12 +59,10 @@ public sealed class ImageArchiveReader(ContentStore content)
                         }
                         else
                         {
-                            using var w = content.OpenWriter();
-                            if (entry.DataStream is not null) await entry.DataStream.CopyToAsync(w, 1 << 20, ct);
-                            var expected = BlobName(name);
-                            var digest = w.Commit(expected);
-                            Written.Add(digest);
-                            files[name] = digest;
+                            var blob = await ingester.IngestAsync(entry.DataStream ?? Stream.Null, entry.Length >= 1024, BlobName(name), ct);
+                            Written.Add(blob.Digest);
+                            files[name] = blob.Digest;
+                            if (blob.Unpacked is not null && !Unpacked.TryAdd(blob.Digest, blob.Unpacked)) ingester.Discard(blob.Unpacked);
                         }
                         break;
                     default:

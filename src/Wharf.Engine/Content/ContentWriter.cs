@@ -42,13 +42,16 @@ public sealed class ContentWriter : Stream
     /// <summary>The digest of what was written so far.</summary>
     public string CurrentDigest() => Digest.Prefix + Convert.ToHexStringLower(_hash.GetCurrentHash());
 
-    /// <summary>Flushes to disk, checks the digest (when given) and moves the blob into place.</summary>
-    public string Commit(string? expected = null)
+    /// <summary>
+    /// Checks the digest (when given) and moves the blob into place. With <paramref name="durable"/> false the
+    /// caller makes a batch durable at once (syncfs) before recording it anywhere.
+    /// </summary>
+    public string Commit(string? expected = null, bool durable = true)
     {
         var actual = CurrentDigest();
         if (expected is not null && expected != actual)
             throw new BadRequestException($"digest mismatch: expected {expected}, got {actual}");
-        _file.Flush(flushToDisk: true);
+        _file.Flush(flushToDisk: durable);
         _file.Dispose();
         _store.CommitFile(_path, actual);
         _committed = true;

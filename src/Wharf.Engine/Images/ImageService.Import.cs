@@ -31,31 +31,30 @@ public sealed partial class ImageService
             throw new BadRequestException(e.Message, e);
         }
 
-        string blob;
-        CompressionKind kind;
-        long blobSize;
         var (raw, detected) = await Decompression.PeekAsync(source, ct);
-        using (var writer = _content.OpenWriter())
-        {
-            // gzip and zstd layers are kept as received; bzip2 and xz have no OCI media type, so they are stored plain.
-            kind = detected is CompressionKind.Bzip2 or CompressionKind.Xz ? CompressionKind.None : detected;
-            var stored = kind == detected ? raw : Decompression.Wrap(raw, detected);
-            await stored.CopyToAsync(writer, 1 << 20, ct);
-            blobSize = writer.Written;
-            blob = writer.Commit();
-        }
+        // gzip and zstd layers are kept as received; bzip2 and xz have no OCI media type, so they are stored plain.
+        var kind = detected is CompressionKind.Bzip2 or CompressionKind.Xz ? CompressionKind.None : detected;
+        var stored = kind == detected ? raw : Decompression.Wrap(raw, detected);
+        var ingested = await new LayerIngester(_content, _layers).IngestAsync(stored, tryUnpack: true, null, ct);
+        var blob = ingested.Digest;
+        var blobSize = ingested.Size;
         LayerRecord layer;
         try
         {
-            layer = await _layers.UnpackAsync(() => _content.OpenRead(blob), null, null, ct);
+            layer = ingested.Unpacked is { Error: null } u
+                ? _layers.Adopt(u, u.DiffId ?? blob, null)
+                : ingested.Unpacked is { Error: { } error } ? throw new InvalidDataException(error.Message, error)
+                : await _layers.UnpackAsync(() => _content.OpenRead(blob), null, null, ct);
         }
         catch (InvalidDataException e)
         {
+            if (ingested.Unpacked is not null) _layers.Discard(ingested.Unpacked);
             DeleteIfUnreferenced(blob);
             throw new BadRequestException($"importing image: {e.Message}", e);
         }
         catch
         {
+            if (ingested.Unpacked is not null) _layers.Discard(ingested.Unpacked);
             DeleteIfUnreferenced(blob);
             throw;
         }
@@ -66,6 +65,7 @@ public sealed partial class ImageService
         var id = _content.Put(configBytes);
         var record = new ImageRecord(id, ImageConfigFile.Rfc3339(now), layer.Size, null, null, null,
             [new ImageLayerRecord(layer.DiffId, layer.ChainId, blob, Decompression.LayerMediaType(kind), blobSize)]);
+        Native.Libc.SyncFilesystem(_layers.Root);
         await _writeLock.WaitAsync(ct);
         try
         {

@@ -10,7 +10,7 @@ public sealed partial class ImageService
     /// <summary>POST /images/load: returns the lines Docker prints (`Loaded image: busybox:latest`).</summary>
     public async Task<List<string>> LoadAsync(Stream input, CancellationToken ct)
     {
-        var reader = new ImageArchiveReader(_content);
+        var reader = new ImageArchiveReader(_content, new LayerIngester(_content, _layers));
         var created = new ConcurrentBag<string>();
         var messages = new List<string>();
         try
@@ -18,10 +18,11 @@ public sealed partial class ImageService
             var images = await reader.ReadAsync(input, ct);
             if (images.Count == 0) throw new BadRequestException("invalid archive: it holds no image");
             foreach (var image in images)
-                messages.AddRange(await LoadOneAsync(image, created, ct));
+                messages.AddRange(await LoadOneAsync(image, reader.Unpacked, created, ct));
         }
         catch (Exception e)
         {
+            foreach (var u in reader.Unpacked.Values) _layers.Discard(u);
             // Nothing half-made stays behind: unpacked layers and blobs that no image records.
             var known = _db.ListLayers().Select(l => l.ChainId).ToHashSet();
             foreach (var chain in created) if (!known.Contains(chain)) _layers.Delete(chain);
@@ -31,12 +32,14 @@ public sealed partial class ImageService
             if (e is InvalidDataException or FormatException) throw new BadRequestException($"loading image: {e.Message}", e);
             throw;
         }
+        foreach (var u in reader.Unpacked.Values) _layers.Discard(u);
         var stillUsed = AllReferencedBlobs();
         foreach (var blob in reader.Written) if (!stillUsed.Contains(blob)) _content.Delete(blob);
         return messages;
     }
 
-    private async Task<List<string>> LoadOneAsync(ArchivedImage image, ConcurrentBag<string> created, CancellationToken ct)
+    private async Task<List<string>> LoadOneAsync(ArchivedImage image, Dictionary<string, UnpackedLayer> unpacked,
+        ConcurrentBag<string> created, CancellationToken ct)
     {
         ImageConfigFile cfg;
         try
@@ -61,6 +64,31 @@ public sealed partial class ImageService
                 var existing = _db.GetLayer(chains[i]);
                 if (existing is not null && _layers.Exists(chains[i])) { records[i] = existing; return; }
                 var blob = image.Layers[i].BlobDigest;
+                UnpackedLayer? early;
+                lock (unpacked)
+                {
+                    // Each early unpack can be adopted once; a second use of the blob unpacks again.
+                    if (unpacked.Remove(blob, out early) && (early.DiffId ?? blob) != cfg.DiffIds[i] && early.Error is null)
+                    {
+                        _layers.Discard(early);
+                        throw new BadRequestException($"layer content does not match its diff id: expected {cfg.DiffIds[i]}, got {early.DiffId ?? blob}");
+                    }
+                }
+                if (early is not null)
+                {
+                    try
+                    {
+                        var adopted = _layers.Adopt(early, cfg.DiffIds[i], i == 0 ? null : chains[i - 1]);
+                        created.Add(adopted.ChainId);
+                        records[i] = adopted;
+                    }
+                    catch
+                    {
+                        _layers.Discard(early);
+                        throw;
+                    }
+                    return;
+                }
                 var rec = await _layers.UnpackAsync(() => _content.OpenRead(blob), i == 0 ? null : chains[i - 1], cfg.DiffIds[i], token);
                 created.Add(rec.ChainId);
                 records[i] = rec;
@@ -74,6 +102,8 @@ public sealed partial class ImageService
         }
         var record = new ImageRecord(image.ConfigDigest, cfg.Created, records.Sum(r => r.Size), null, null, null, layerRows);
         var messages = new List<string>();
+        // One flush makes every blob and unpacked file of this image durable before the database names them.
+        Native.Libc.SyncFilesystem(_layers.Root);
         await _writeLock.WaitAsync(ct);
         try
         {

@@ -20,6 +20,8 @@ public sealed class LayerStore
         Directory.CreateDirectory(root);
     }
 
+    public string Root => _root;
+
     public string DiffPath(string chainId) => Path.Combine(_root, Digest.Hex(chainId), "diff");
 
     public bool Exists(string chainId) => Directory.Exists(DiffPath(chainId));
@@ -56,6 +58,27 @@ public sealed class LayerStore
             throw;
         }
     }
+
+    /// <summary>A fresh temp directory (with an empty diff/) that start-up repair removes if it is never adopted.</summary>
+    public string CreateTempDirectory()
+    {
+        var tmp = Path.Combine(_root, "tmp-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(tmp, "diff"));
+        return tmp;
+    }
+
+    /// <summary>Moves a layer unpacked during ingest into place under its chain id (or drops it if that exists).</summary>
+    public LayerRecord Adopt(UnpackedLayer unpacked, string diffId, string? parentChainId)
+    {
+        if (unpacked.Error is not null) throw new BadRequestException($"invalid layer {diffId}: {unpacked.Error.Message}", unpacked.Error);
+        var chainId = Digest.ChainId(parentChainId, diffId);
+        var final = Path.GetDirectoryName(DiffPath(chainId))!;
+        if (Directory.Exists(final)) Remove(unpacked.TempDirectory);
+        else Directory.Move(unpacked.TempDirectory, final);
+        return new LayerRecord(chainId, diffId, parentChainId, unpacked.Size);
+    }
+
+    public void Discard(UnpackedLayer unpacked) => Remove(unpacked.TempDirectory);
 
     public void Delete(string chainId)
     {
