@@ -35,7 +35,8 @@ public sealed class LayerIngester(ContentStore content, LayerStore layers)
         try
         {
             int n;
-            while ((n = await source.ReadAsync(buffer.AsMemory(0, ChunkSize), ct)) > 0)
+            // Network reads arrive in small pieces: batch them so hashing, writing and handing over work in big chunks.
+            while ((n = await source.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize / 4, throwOnEndOfStream: false, ct)) > 0)
             {
                 writer.Write(buffer.AsSpan(0, n));
                 if (feeding)
