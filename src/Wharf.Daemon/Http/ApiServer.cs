@@ -140,7 +140,7 @@ public static partial class ApiServer
         }
     }
 
-    internal static int CompareVersions(string a, string b)
+    public static int CompareVersions(string a, string b)
     {
         var pa = a.Split('.');
         var pb = b.Split('.');
