@@ -1,0 +1,63 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Wharf.IntegrationTests.Infrastructure;
+
+namespace Wharf.IntegrationTests;
+
+/// <summary>An SDK written for Docker (Docker.DotNet) works against Wharf unchanged.</summary>
+public sealed class DockerDotNetTests(DaemonFixture fx) : IClassFixture<DaemonFixture>
+{
+    private DockerClient Client() => new DockerClientConfiguration(new Uri(fx.Daemon.Host)).CreateClient();
+
+    [Fact]
+    public async Task Version_and_info()
+    {
+        using var c = Client();
+        var v = await c.System.GetVersionAsync();
+        Assert.Equal("0.1.0", v.Version);
+        Assert.Equal("1.47", v.APIVersion);
+        var info = await c.System.GetSystemInfoAsync();
+        Assert.Equal(fx.Daemon.DataRoot, info.DockerRootDir);
+        Assert.True(info.Images >= 1);
+        Assert.Equal("inactive", info.Swarm.LocalNodeState.ToString().ToLowerInvariant());
+    }
+
+    [Fact]
+    public async Task Images_list_inspect_tag_history_delete()
+    {
+        using var c = Client();
+        var list = await c.Images.ListImagesAsync(new ImagesListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { ["busybox"] = true } } });
+        var busybox = Assert.Single(list);
+        Assert.Contains("busybox:latest", busybox.RepoTags);
+        Assert.InRange(busybox.Size, 1_900_000, 2_100_000);
+        await c.Images.TagImageAsync("busybox", new ImageTagParameters { RepositoryName = "sdk/tagged", Tag = "7" });
+        var inspect = await c.Images.InspectImageAsync("sdk/tagged:7");
+        Assert.Equal(busybox.ID, inspect.ID);
+        Assert.Equal(["sh"], inspect.Config.Cmd);
+        Assert.Equal("linux", inspect.Os);
+        var history = await c.Images.GetImageHistoryAsync("sdk/tagged:7");
+        Assert.NotEmpty(history);
+        var deleted = await c.Images.DeleteImageAsync("sdk/tagged:7", new ImageDeleteParameters());
+        Assert.Equal("sdk/tagged:7", deleted.Single()["Untagged"]);
+        var e = await Assert.ThrowsAsync<DockerImageNotFoundException>(() => c.Images.InspectImageAsync("sdk/none:1"));
+        Assert.Contains("No such image", e.Message);
+    }
+
+    [Fact]
+    public async Task Events_stream_through_the_sdk()
+    {
+        using var c = Client();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var got = new TaskCompletionSource<Message>();
+        var monitor = c.System.MonitorEventsAsync(
+            new ContainerEventsParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["event"] = new Dictionary<string, bool> { ["tag"] = true } } },
+            new Progress<Message>(m => got.TrySetResult(m)), cts.Token);
+        await Task.Delay(300);
+        await c.Images.TagImageAsync("busybox", new ImageTagParameters { RepositoryName = "sdk/event", Tag = "1" });
+        var msg = await got.Task.WaitAsync(cts.Token);
+        Assert.Equal("tag", msg.Action);
+        Assert.Equal("sdk/event:1", msg.Actor.Attributes["name"]);
+        cts.Cancel();
+        try { await monitor; } catch (OperationCanceledException) { }
+    }
+}
