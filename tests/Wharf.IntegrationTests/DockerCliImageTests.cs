@@ -185,6 +185,12 @@ public sealed class DockerCliImageTests(DaemonFixture fx) : IClassFixture<Daemon
         Assert.Contains("Images ", o);
         var images = int.Parse(o.Split('\n').First(l => l.StartsWith("Images ")).Split(' ')[1]);
         Assert.True(images >= 1);
+        await Ok("tag", "busybox", "df/shared:1");
+        var verbose = await Ok("system", "df", "-v");
+        var row = verbose.Split('\n').First(l => l.StartsWith("busybox "));
+        // Busybox shares its one layer with its other tags' image: SHARED SIZE and CONTAINERS are figures, not N/A.
+        Assert.Matches(@"^busybox\s+latest\s+\w{12}\s+.+ago\s+1\.98MB\s+\S+\s+\S+\s+0$", row);
+        Assert.DoesNotContain("N/A", row);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public static class SystemEndpoints
         r.Get("/system/df", ctx => ctx.JsonAsync(new DiskUsage
         {
             LayersSize = engine.Images.LayersSize(),
-            Images = engine.Images.List(true, []),
+            Images = engine.Images.ListForDiskUsage(),
         }, WharfJsonContext.Default.DiskUsage));
     }
 

@@ -147,6 +147,28 @@ public sealed partial class ImageService
         return items;
     }
 
+    /// <summary>GET /system/df's images: with SharedSize (bytes of layers other images use too) and container counts.</summary>
+    public List<ImageSummary> ListForDiskUsage()
+    {
+        var images = _db.ListImages();
+        var users = new Dictionary<string, int>();
+        foreach (var img in images)
+            foreach (var chain in img.Layers.Select(l => l.ChainId).Distinct())
+                users[chain] = users.GetValueOrDefault(chain) + 1;
+        var sizes = _db.ListLayers().ToDictionary(l => l.ChainId, l => l.Size);
+        var byId = images.ToDictionary(i => i.Id);
+        var list = List(true, []);
+        foreach (var s in list)
+        {
+            s.SharedSize = byId[s.Id].Layers.Select(l => l.ChainId).Distinct().Where(c => users[c] > 1).Sum(c => sizes.GetValueOrDefault(c));
+            s.Containers = ContainerCount?.Invoke(s.Id) ?? 0;
+        }
+        return list;
+    }
+
+    /// <summary>Counts the containers made from an image (set by the container service).</summary>
+    public Func<string, int>? ContainerCount { get; set; }
+
     /// <summary>Layer bytes shared by all images (GET /system/df's LayersSize).</summary>
     public long LayersSize() => _db.ListLayers().Sum(l => l.Size);
 
