@@ -32,6 +32,7 @@ namespace Wharf.Api.Json;
 [JsonSerializable(typeof(SystemVersion))]
 [JsonSerializable(typeof(SystemInfo))]
 [JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(ContainerStats))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
