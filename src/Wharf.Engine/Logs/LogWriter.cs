@@ -416,10 +416,13 @@ public abstract class LogFileWriter : IDisposable
         {
             return;
         }
-        if (_bufLen > 0 && need <= _buf.Length)
+        if (_bufLen > 0)
         {
-            Flush();
-            return;
+            Flush(); // may also shrink the buffer
+            if (_buf.Length >= need)
+            {
+                return;
+            }
         }
         int size = _buf.Length;
         while (size - _bufLen < need)
