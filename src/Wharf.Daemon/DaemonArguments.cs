@@ -14,7 +14,7 @@ public static class DaemonArguments
               --data-root string          Root directory of persistent state (default "/var/lib/wharf")
               --exec-root string          Root directory for execution state files (default "/run/wharf")
           -H, --host list                 Daemon socket(s) to listen on (default unix:///run/wharf/wharf.sock)
-              --pidfile string            Path to use for daemon PID file (default "<exec-root>/wharfd.pid")
+          -p, --pidfile string            Path to use for daemon PID file (default "<exec-root>/wharfd.pid")
               --config-file string        Daemon configuration file (default "/etc/wharf/daemon.json")
           -D, --debug                     Enable debug mode
               --tls                       Use TLS; implied by --tlsverify

@@ -40,3 +40,29 @@ public static class UnixSocket
         }
     }
 }
+
+/// <summary>An exclusive lock on the data root: one daemon per data root, whatever its exec root.</summary>
+public static class DataRootLock
+{
+    public static FileStream Acquire(string dataRoot)
+    {
+        Directory.CreateDirectory(dataRoot);
+        var path = Path.Combine(dataRoot, "wharfd.lock");
+        try
+        {
+            // FileShare.None takes an exclusive flock on Linux; the kernel drops it when the process dies.
+            var lockFile = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            lockFile.SetLength(0);
+            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString());
+            lockFile.Write(pid);
+            lockFile.Flush();
+            return lockFile;
+        }
+        catch (IOException)
+        {
+            string holder = "";
+            try { holder = File.ReadAllText(path).Trim(); } catch (IOException) { }
+            throw new IOException($"data root {dataRoot} is in use by another daemon{(holder.Length > 0 ? $" (pid {holder})" : "")}");
+        }
+    }
+}

@@ -14,7 +14,7 @@ try
     if (exitAfter) return 0;
     if (File.Exists(options.ConfigFile))
         DaemonConfigFile.Apply(File.ReadAllText(options.ConfigFile), options, fromFlags);
-    else if (args.Contains("--config-file"))
+    else if (args.Any(a => a == "--config-file" || a.StartsWith("--config-file=", StringComparison.Ordinal)))
         throw new FormatException($"open {options.ConfigFile}: no such file or directory");
     if (options.Hosts.Count == 0) options.Hosts.Add("unix://" + Path.Combine(options.ExecRoot, "wharf.sock"));
 }
@@ -25,17 +25,21 @@ catch (FormatException e)
     return 125;
 }
 
+// The level is read on every log call, so SIGHUP can switch debug logging on and off.
 using var loggerFactory = LoggerFactory.Create(b => b
-    .SetMinimumLevel(options.Debug ? LogLevel.Debug : LogLevel.Information)
+    .SetMinimumLevel(LogLevel.Trace)
+    .AddFilter((category, level) => level >= (options.Debug ? LogLevel.Debug : LogLevel.Information))
     .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; c.UseUtcTimestamp = true; })
     .AddFilter("Microsoft", LogLevel.Warning));
 var log = loggerFactory.CreateLogger("wharfd");
 
 var pidFile = options.PidFile ?? Path.Combine(options.ExecRoot, "wharfd.pid");
+FileStream? dataRootLock = null;
 try
 {
     Directory.CreateDirectory(options.ExecRoot);
     PidFile.Acquire(pidFile);
+    dataRootLock = DataRootLock.Acquire(options.DataRoot);
 }
 catch (IOException e)
 {
@@ -59,7 +63,7 @@ try
     using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
     {
         ctx.Cancel = true;
-        Reload(options, log);
+        Reload(options, fromFlags, log);
     });
     await app.StartAsync();
     foreach (var host in options.Hosts.Where(h => h.StartsWith("unix://", StringComparison.Ordinal)))
@@ -78,17 +82,23 @@ catch (Exception e) when (e is FormatException or IOException or UnauthorizedAcc
 }
 finally
 {
+    dataRootLock?.Dispose();
     PidFile.Release(pidFile);
 }
 
-// SIGHUP reloads what dockerd reloads: debug, labels, registry mirrors and insecure registries, log options.
-static void Reload(DaemonOptions options, ILogger log)
+// SIGHUP reloads what dockerd reloads: debug, labels, registry mirrors and insecure registries, log
+// options, live-restore. Values given as flags stay as they were, as at start-up.
+static void Reload(DaemonOptions options, HashSet<string> fromFlags, ILogger log)
 {
     try
     {
         if (!File.Exists(options.ConfigFile)) { log.LogInformation("reload: {File} does not exist, nothing to reload", options.ConfigFile); return; }
-        var fresh = new DaemonOptions();
-        DaemonConfigFile.Apply(File.ReadAllText(options.ConfigFile), fresh);
+        var fresh = new DaemonOptions
+        {
+            Debug = options.Debug, Labels = options.Labels, RegistryMirrors = options.RegistryMirrors,
+            InsecureRegistries = options.InsecureRegistries, LogOpts = options.LogOpts, LiveRestore = options.LiveRestore,
+        };
+        DaemonConfigFile.Apply(File.ReadAllText(options.ConfigFile), fresh, fromFlags);
         options.Debug = fresh.Debug;
         options.Labels = fresh.Labels;
         options.RegistryMirrors = fresh.RegistryMirrors;

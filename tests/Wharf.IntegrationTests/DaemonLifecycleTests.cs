@@ -83,6 +83,17 @@ public sealed class DaemonLifecycleTests
     }
 
     [Fact]
+    public async Task A_second_daemon_on_the_same_data_root_refuses_to_start()
+    {
+        await using var a = await WharfDaemon.StartNewAsync(withBusybox: false);
+        await using var b = new WharfDaemon();
+        b.ExtraArgs.AddRange(["--data-root", a.DataRoot]);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(b.StartAsync);
+        Assert.Contains($"data root {a.DataRoot} is in use by another daemon (pid {a.Pid})", ex.Message);
+        Assert.True(await a.PingAsync());
+    }
+
+    [Fact]
     public async Task Bad_flags_and_bad_config_files_are_one_clear_error()
     {
         var flag = await ProcessRunner.RunAsync(Repo.Wharfd, ["--no-such-flag"]);

@@ -44,7 +44,7 @@ public static class SystemEndpoints
                 {
                     ["ApiVersion"] = ApiServer.MaxApiVersion, ["MinAPIVersion"] = ApiServer.MinApiVersion,
                     ["GitCommit"] = WharfVersion.GitCommit, ["GoVersion"] = ".NET " + Environment.Version,
-                    ["Os"] = "linux", ["Arch"] = "amd64", ["KernelVersion"] = engine.Host.KernelVersion,
+                    ["Os"] = "linux", ["Arch"] = GoArch, ["KernelVersion"] = engine.Host.KernelVersion,
                     ["Experimental"] = "false", ["BuildTime"] = "",
                 },
             },
@@ -55,6 +55,18 @@ public static class SystemEndpoints
         GitCommit = WharfVersion.GitCommit,
         GoVersion = ".NET " + Environment.Version,
         KernelVersion = engine.Host.KernelVersion,
+        Arch = GoArch,
+    };
+
+    /// <summary>The architecture as Go (and so Docker) names it.</summary>
+    public static string GoArch => System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
+    {
+        System.Runtime.InteropServices.Architecture.X64 => "amd64",
+        System.Runtime.InteropServices.Architecture.Arm64 => "arm64",
+        System.Runtime.InteropServices.Architecture.Arm => "arm",
+        System.Runtime.InteropServices.Architecture.S390x => "s390x",
+        System.Runtime.InteropServices.Architecture.Ppc64le => "ppc64le",
+        var other => other.ToString().ToLowerInvariant(),
     };
 
     public static SystemInfo Info(WharfEngine engine)
@@ -100,6 +112,7 @@ public static class SystemEndpoints
             OperatingSystem = h.OperatingSystem,
             OSVersion = h.OsVersion,
             NCPU = h.Cpus,
+            Architecture = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "aarch64" : "x86_64",
             MemTotal = h.MemTotal,
             IndexServerAddress = o.DefaultRegistry == "docker.io" ? "https://index.docker.io/v1/" : "https://" + o.DefaultRegistry + "/v1/",
             RegistryConfig = registry,

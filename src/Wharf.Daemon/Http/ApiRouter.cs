@@ -34,7 +34,8 @@ public sealed class ApiRouter
             values.Clear();
             if (!SegmentsMatch(r, segs, values)) continue;
             if (r.Method == method || (method == "HEAD" && r.Method == "GET")) return r.Handler;
-            methodMismatch = true;
+            // A catch-all template (DELETE /images/{name*}) says nothing about other paths under it.
+            if (r.CatchAll < 0) methodMismatch = true;
         }
         return null;
     }

@@ -49,8 +49,13 @@ public static partial class ApiServer
         }
         if (!host.StartsWith("tcp://", StringComparison.Ordinal)) throw new FormatException($"invalid host {host}: use unix:///path or tcp://addr:port");
         var uri = new Uri(host.Replace("tcp://", "http://"));
-        var address = uri.Host is "" or "0.0.0.0" ? IPAddress.Any : IPAddress.Parse(uri.Host.Trim('[', ']'));
-        int port = uri.IsDefaultPort ? (o.TlsCert is null ? 2375 : 2376) : uri.Port;
+        var hostPart = uri.Host.Trim('[', ']');
+        var address = hostPart is "" or "0.0.0.0" ? IPAddress.Any
+            : IPAddress.TryParse(hostPart, out var ip) ? ip
+            : Dns.GetHostAddresses(hostPart).FirstOrDefault() ?? throw new FormatException($"invalid host {host}: cannot resolve {hostPart}");
+        // Uri treats :80 as "default"; only an address without any port gets Docker's 2375/2376.
+        bool noPort = !host[6..].Contains(':') || host.EndsWith(']');
+        int port = noPort ? (o.TlsCert is null ? 2375 : 2376) : uri.Port;
         if (o.TlsCert is null || o.TlsKey is null)
         {
             if (!o.InsecureTcp)
@@ -128,6 +133,9 @@ public static partial class ApiServer
                         await new ApiContext(ctx, [], version).ProgressAsync(new ProgressMessage { Error = e.Message, ErrorDetail = new ErrorDetail { Message = e.Message } });
                     }
                     catch (Exception) { }
+                else
+                    // A tar stream cut short must not look complete: drop the connection.
+                    ctx.Abort();
                 return;
             }
             res.Clear();

@@ -17,6 +17,7 @@ public sealed partial class ImageService
         var parents = images.Where(i => i.Parent is not null).Select(i => i.Parent!).ToHashSet();
         long? before = filters.TryGetValue("before", out var b) && b.Count > 0 ? UnixNanosOf(b[0]) : null;
         long? since = filters.TryGetValue("since", out var s) && s.Count > 0 ? UnixNanosOf(s[0]) : null;
+        DateTimeOffset? until = filters.TryGetValue("until", out var u) && u.Count > 0 ? ParseUntil(u[0]) : null;
         bool? dangling = null;
         if (filters.TryGetValue("dangling", out var d) && d.Count > 0)
             dangling = d[0] switch
@@ -37,6 +38,7 @@ public sealed partial class ImageService
             long createdNanos = (created.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
             if (before is not null && createdNanos >= before) continue;
             if (since is not null && createdNanos <= since) continue;
+            if (until is not null && created >= until) continue;
             if (filters.TryGetValue("label", out var labels) && !labels.All(l => LabelMatch(cfg.Config.Labels, l))) continue;
             var shown = t;
             if (filters.TryGetValue("reference", out var refs) && refs.Count > 0)
