@@ -52,16 +52,14 @@ public static class DataRootLock
         {
             // FileShare.None takes an exclusive flock on Linux; the kernel drops it when the process dies.
             var lockFile = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            lockFile.SetLength(0);
-            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString());
-            lockFile.Write(pid);
-            lockFile.Flush();
+            // Readers cannot open the locked file itself, so the holder's pid goes beside it.
+            File.WriteAllText(path + ".pid", Environment.ProcessId.ToString());
             return lockFile;
         }
         catch (IOException)
         {
             string holder = "";
-            try { holder = File.ReadAllText(path).Trim(); } catch (IOException) { }
+            try { holder = File.ReadAllText(path + ".pid").Trim(); } catch (IOException) { }
             throw new IOException($"data root {dataRoot} is in use by another daemon{(holder.Length > 0 ? $" (pid {holder})" : "")}");
         }
     }
