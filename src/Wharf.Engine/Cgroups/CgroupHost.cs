@@ -101,7 +101,7 @@ public sealed class CgroupHost
             string? text = TryRead(Path.Combine(unified, "cgroup.controllers"));
             if (text != null)
             {
-                unifiedControllers.UnionWith(text.Split(' ', '\n', StringSplitOptions.RemoveEmptyEntries));
+                unifiedControllers.UnionWith(text.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
             }
         }
 

@@ -57,7 +57,7 @@ public static class MountInfo
             return false;
         }
         string[] f = line.Split(' ');
-        int sep = Array.IndexOf(f, "-", 6);
+        int sep = f.Length > 7 ? Array.IndexOf(f, "-", 6) : -1;
         if (sep < 6 || sep + 2 >= f.Length)
         {
             return false;
