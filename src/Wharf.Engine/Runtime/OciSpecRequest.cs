@@ -31,7 +31,7 @@ public interface INamespaceResolver
 }
 
 /// <summary>Everything <see cref="OciSpecBuilder"/> needs for one container.</summary>
-public sealed class OciSpecRequest
+public sealed record OciSpecRequest
 {
     /// <summary>The full container id (64 hex); the hostname defaults to its first 12 characters.</summary>
     public required string ContainerId { get; init; }
