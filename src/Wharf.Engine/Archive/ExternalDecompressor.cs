@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Wharf.Engine.Archive;
 
 /// <summary>Decompresses through an external tool (`xz -d -c`): input is pumped to its stdin, its stdout is read.</summary>
-internal sealed class ExternalDecompressor : Stream
+internal sealed class ExternalDecompressor : ReadOnlyStream
 {
     private readonly Process _process;
     private readonly Stream _stdout;
@@ -46,15 +46,12 @@ internal sealed class ExternalDecompressor : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadChecked(_stdout.Read(buffer, offset, count));
 
     public override int Read(Span<byte> buffer) => ReadChecked(_stdout.Read(buffer));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
         ReadChecked(await _stdout.ReadAsync(buffer, ct));
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     private int ReadChecked(int n)
     {
@@ -75,13 +72,4 @@ internal sealed class ExternalDecompressor : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
