@@ -56,15 +56,9 @@ internal static unsafe class Program
         }
         string self = Environment.ProcessPath ?? "/proc/self/exe";
         var argv = new List<string>(o.Raw) { "--internal-daemon", "3" };
-        // The daemon's GC settings: a small gen0 budget keeps its private memory low. (Environment
-        // variables are the only knob NativeAOT reads for these; the launcher sets them for its child.)
-        var env = new List<string>
-        {
-            "DOTNET_GCgen0size=0x10000",
-            "DOTNET_GCConserveMemory=9",
-            "DOTNET_gcConcurrent=0",
-            "DOTNET_GCHeapHardLimit=0x4000000",
-        };
+        // The daemon's GC settings (NativeAOT reads these from the environment only, so the launcher sets
+        // them for its child): a 64 KiB gen0 budget keeps a burst of output from growing the heap.
+        var env = new List<string> { "DOTNET_GCgen0size=0x10000", "DOTNET_gcConcurrent=0" };
         int pid = Spawn.Start(self, argv, -1, -1, -1, setsid: true, extraEnv: env, extraFd: p[1], extraFdTarget: 3);
         Libc.close(p[1]);
         if (pid < 0)

@@ -124,6 +124,10 @@ internal sealed class ShimOptions
         {
             error = "--runtime-root is required";
         }
+        if (error != null)
+        {
+            return o;
+        }
         o.Bundle = Path.GetFullPath(o.Bundle);
         o.StateDir = Path.GetFullPath(o.StateDir);
         if (o.LogPath.Length > 0)

@@ -62,6 +62,16 @@ internal sealed unsafe class Supervisor
 
     public int Run()
     {
+        // Descriptors inherited from whoever started the launcher (its --ready-fd among them) must not be
+        // held open by the daemon: close every non-close-on-exec fd above stdio except our ready pipe.
+        for (int fd = 3; fd < 1024; fd++)
+        {
+            int fl = Libc.fcntl(fd, Libc.F_GETFD, 0);
+            if (fl >= 0 && (fl & 1) == 0 && fd != _readyFd)
+            {
+                Libc.close(fd);
+            }
+        }
         Libc.CloexecFrom(_readyFd + 1);
         Libc.SetCloexec(_readyFd);
         Libc.signal(Libc.SIGPIPE, 1);
@@ -119,11 +129,15 @@ internal sealed unsafe class Supervisor
 
     private int Fail(string message)
     {
-        Ready(Json.Error(message));
+        if (_listenFd >= 0)
+        {
+            Libc.close(_listenFd);
+            _listenFd = -1;
+        }
         Libc.unlink("shim.sock");
-        Libc.unlink("console.sock");
         Libc.unlink("shim.pid");
         _log?.Dispose();
+        Ready(Json.Error(message));
         return 1;
     }
 
@@ -877,7 +891,7 @@ internal sealed unsafe class Supervisor
                 return;
             case "attach":
                 {
-                    byte[]? keys = detachKeys == null ? _defaultDetach : DetachKeyParser.Parse(detachKeys);
+                    byte[]? keys = string.IsNullOrEmpty(detachKeys) ? _defaultDetach : DetachKeyParser.Parse(detachKeys);
                     if (keys == null)
                     {
                         Reply(c, Json.Error("invalid detachKeys"));

@@ -21,6 +21,7 @@ internal static unsafe partial class Libc
 
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
+    public const int F_GETFD = 1;
     public const int F_SETFD = 2;
 
     public const short POLLIN = 0x1;
