@@ -283,7 +283,7 @@ public abstract class CgroupManagerBase : ICgroupManager
     {
         try
         {
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
+            using var fs = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite, 1);
             var bytes = System.Text.Encoding.ASCII.GetBytes(value);
             fs.Write(bytes, 0, bytes.Length);
         }

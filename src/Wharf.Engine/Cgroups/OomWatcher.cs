@@ -329,6 +329,13 @@ internal sealed class OomWatcher : IOomWatcher
     private void OnNotified(Entry e, List<OomEvent> fired, bool v1)
     {
         ulong? count = _manager.ReadOomKillCount(e.Paths);
+        // The kernel signals the OOM (v1 eventfd; v2 "oom" in memory.events) before it picks and kills a
+        // victim and counts oom_kill: give the counter a moment to catch up.
+        for (int i = 0; i < 40 && count is ulong c && c <= e.LastCount; i++)
+        {
+            Thread.Sleep(5);
+            count = _manager.ReadOomKillCount(e.Paths);
+        }
         if (count == null)
         {
             string? file = _manager.OomEventFile(e.Paths);
