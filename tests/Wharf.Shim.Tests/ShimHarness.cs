@@ -88,7 +88,7 @@ public sealed class Harness : IDisposable
         return System.IO.Path.Combine(d?.FullName ?? throw new InvalidOperationException("repo root not found"), rel);
     }
 
-    public Harness(string[] args, bool terminal = false)
+    public Harness(string[] args, bool terminal = false, Action<JsonNode>? edit = null)
     {
         Directory.CreateDirectory(Bundle);
         Directory.CreateDirectory(RuncRoot);
@@ -100,6 +100,7 @@ public sealed class Harness : IDisposable
         spec["root"]!["readonly"] = true;
         spec["hostname"] = Id;
         spec["linux"]!["cgroupsPath"] = CgroupParent + "/" + Id;
+        edit?.Invoke(spec);
         File.WriteAllText(System.IO.Path.Combine(Bundle, "config.json"), spec.ToJsonString());
     }
 

@@ -47,6 +47,20 @@ public sealed class ShimTests
     }
 
     [Fact]
+    public void OomKillIsDetected()
+    {
+        using var h = new Harness(["sh", "-c", "a=aaaaaaaaaa; while true; do a=$a$a; done"], edit: spec =>
+            spec["linux"]!["resources"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["memory"] = new System.Text.Json.Nodes.JsonObject { ["limit"] = 16L << 20, ["swap"] = 16L << 20 },
+            });
+        h.LaunchOk();
+        var exit = h.Wait();
+        Assert.Equal(137, exit.GetProperty("exitCode").GetInt32());
+        Assert.True(exit.GetProperty("oomKilled").GetBoolean());
+    }
+
+    [Fact]
     public void KillNineGives137()
     {
         using var h = new Harness(["sleep", "1000"]);
