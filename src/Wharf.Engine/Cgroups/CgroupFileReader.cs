@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Wharf.Engine.Native;
 
 namespace Wharf.Engine.Cgroups;
 
@@ -23,19 +24,14 @@ public sealed class CgroupFileReader
     public bool TryRead(string path, out ReadOnlySpan<char> text)
     {
         text = default;
-        SafeFileHandle handle;
-        try
-        {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        }
-        catch (FileNotFoundException)
+        // open(2) directly: a missing optional file is common (blkio policies, kernel versions) and an
+        // exception per miss would cost more than the whole read.
+        int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
         {
             return false;
         }
-        catch (DirectoryNotFoundException)
-        {
-            return false;
-        }
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
         int total = 0;
         using (handle)
         {

@@ -125,8 +125,10 @@ public sealed class CgroupV1Manager : CgroupManagerBase
         return sample;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _absent = new(StringComparer.Ordinal);
+
     /// <summary>CFQ's blkio.X, else BFQ's blkio.bfq.X, else the throttle policy's blkio.throttle.X (as runc reads them).</summary>
-    private static List<BlkioStatEntry> ReadBlkio(CgroupFileReader r, string dir, string name, bool fallbacks)
+    private List<BlkioStatEntry> ReadBlkio(CgroupFileReader r, string dir, string name, bool fallbacks)
     {
         var list = new List<BlkioStatEntry>();
         string[] candidates = fallbacks
@@ -134,13 +136,24 @@ public sealed class CgroupV1Manager : CgroupManagerBase
             : ["blkio." + name];
         foreach (string file in candidates)
         {
-            if (r.TryRead(Path.Combine(dir, file), out var text))
+            if (_absent.ContainsKey(file))
             {
-                ParseBlkio(text, list);
-                if (list.Count > 0)
+                continue;
+            }
+            string path = Path.Combine(dir, file);
+            if (!r.TryRead(path, out var text))
+            {
+                // Files of a blkio policy the kernel lacks are missing in every cgroup: stop asking.
+                if (Directory.Exists(dir))
                 {
-                    break;
+                    _absent.TryAdd(file, 0);
                 }
+                continue;
+            }
+            ParseBlkio(text, list);
+            if (list.Count > 0)
+            {
+                break;
             }
         }
         return list;
