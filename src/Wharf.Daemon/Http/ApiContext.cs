@@ -91,5 +91,27 @@ public sealed class ApiContext(HttpContext http, Dictionary<string, string> rout
         await Response.Body.FlushAsync(Aborted);
     }
 
+    /// <summary>
+    /// Docker's hijack: answers 101 with `Upgrade: tcp` and returns the raw duplex stream, plus the request
+    /// body that came with the upgrade request (it travels on the upgraded stream, see <see cref="HttpHeadRewriter"/>).
+    /// </summary>
+    public async Task<(Stream Stream, byte[] Body)> HijackAsync(string contentType)
+    {
+        var upgrade = Http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>();
+        if (upgrade is null || !upgrade.IsUpgradableRequest)
+            throw new BadRequestException("this endpoint needs a hijackable connection: send 'Connection: Upgrade' and 'Upgrade: tcp'");
+        Response.Headers["Content-Type"] = contentType;
+        Response.Headers["Connection"] = "Upgrade";
+        Response.Headers["Upgrade"] = "tcp";
+        var stream = await upgrade.UpgradeAsync();
+        var body = Array.Empty<byte>();
+        if (long.TryParse(Request.Headers[HttpHeadRewriter.BodyLengthHeader].ToString(), out var length) && length > 0)
+        {
+            body = new byte[length];
+            await stream.ReadExactlyAsync(body, Aborted);
+        }
+        return (stream, body);
+    }
+
     public Task ProgressAsync(ProgressMessage m) => StreamLineAsync(m, WharfJsonContext.Default.ProgressMessage);
 }

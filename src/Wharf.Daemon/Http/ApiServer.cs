@@ -44,7 +44,7 @@ public static partial class ApiServer
         if (host.StartsWith("unix://", StringComparison.Ordinal))
         {
             var path = host[7..];
-            k.ListenUnixSocket(path);
+            k.ListenUnixSocket(path, l => l.Use(HijackConnectionMiddleware.Create()));
             return;
         }
         if (!host.StartsWith("tcp://", StringComparison.Ordinal)) throw new FormatException($"invalid host {host}: use unix:///path or tcp://addr:port");
@@ -61,7 +61,7 @@ public static partial class ApiServer
             if (!o.InsecureTcp)
                 throw new FormatException($"refusing to serve {host} without TLS: give --tlscert and --tlskey (and --tlsverify --tlscacert), or --insecure-tcp");
             log.LogWarning("SERVING THE API ON {Host} WITHOUT TLS: anyone who can reach it is root on this machine", host);
-            k.Listen(address, port);
+            k.Listen(address, port, l => l.Use(HijackConnectionMiddleware.Create()));
             return;
         }
         var cert = X509Certificate2.CreateFromPemFile(o.TlsCert, o.TlsKey);
@@ -85,7 +85,7 @@ public static partial class ApiServer
                 ch.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
                 return ch.Build(c);
             },
-        }));
+        }).Use(HijackConnectionMiddleware.Create()));
     }
 
     private static async Task HandleAsync(HttpContext ctx, ApiRouter router, ILogger log, DaemonOptions options)
