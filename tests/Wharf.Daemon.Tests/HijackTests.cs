@@ -120,6 +120,15 @@ public sealed class HijackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lf_only_heads_as_docker_dotnet_sends_them_pass()
+    {
+        using var s = await ConnectAsync();
+        await s.SendAsync(Encoding.ASCII.GetBytes("POST /plain HTTP/1.1\nUser-Agent: Docker.DotNet\nHost: x\nContent-Length: 2\nConnection: close\n\r\nok"));
+        var response = await ReadAllAsync(s, TimeSpan.FromSeconds(5));
+        Assert.Contains("got:ok", response);
+    }
+
+    [Fact]
     public void The_rewriter_moves_the_body_length_of_upgrade_requests_only()
     {
         var w = new HttpHeadRewriter();

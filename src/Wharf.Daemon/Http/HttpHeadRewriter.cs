@@ -57,21 +57,30 @@ public sealed class HttpHeadRewriter
             }
             case State.Head:
             {
-                // Collect until the blank line that ends the head.
+                // Collect until the empty line that ends the head. Lines may end in CRLF or a bare LF
+                // (Docker.DotNet sends LF-only headers, and Kestrel accepts them).
                 int i = 0;
                 for (; i < span.Length; i++)
                 {
                     _line.Add(span[i]);
+                    if (span[i] != '\n') continue;
                     int c = _line.Count;
-                    if (c >= 4 && _line[c - 1] == '\n' && _line[c - 2] == '\r' && _line[c - 3] == '\n' && _line[c - 4] == '\r')
+                    int lineStart = c - 1;
+                    while (lineStart > 0 && _line[lineStart - 1] != '\n') lineStart--;
+                    int lineLength = c - lineStart;
+                    bool emptyLine = lineLength == 1 || (lineLength == 2 && _line[c - 2] == '\r');
+                    if (!emptyLine) continue;
+                    if (lineStart == 0)
                     {
-                        EmitHead(output);
-                        return i + 1;
+                        // Stray empty lines between requests are allowed before a request line.
+                        output.Write(_line.ToArray());
+                        _line.Clear();
+                        continue;
                     }
-                    // Stray CRLFs between requests are allowed before a request line.
-                    if (c == 2 && _line[0] == '\r' && _line[1] == '\n') { output.Write("\r\n"u8); _line.Clear(); }
-                    if (c > MaxHead) { FlushAsIs(output); _state = State.Raw; return i + 1; }
+                    EmitHead(output);
+                    return i + 1;
                 }
+                if (_line.Count > MaxHead) { FlushAsIs(output); _state = State.Raw; }
                 return i;
             }
             default:
@@ -96,7 +105,7 @@ public sealed class HttpHeadRewriter
                             _state = State.ChunkSize;
                             break;
                         case State.Trailers:
-                            if (line == "\r\n") _state = State.Head;
+                            if (line is "\r\n" or "\n") _state = State.Head;
                             break;
                     }
                     return i + 1;
@@ -116,7 +125,7 @@ public sealed class HttpHeadRewriter
     {
         var head = Encoding.Latin1.GetString(_line.ToArray());
         _line.Clear();
-        var lines = head.Split("\r\n");
+        var lines = head.Split('\n');
         bool upgrade = false, chunked = false;
         long length = 0;
         int lengthLine = -1;
@@ -134,8 +143,8 @@ public sealed class HttpHeadRewriter
         {
             if (length > 0)
             {
-                lines[lengthLine] = $"{BodyLengthHeader}: {length}";
-                head = string.Join("\r\n", lines);
+                lines[lengthLine] = $"{BodyLengthHeader}: {length}" + (lines[lengthLine].EndsWith('\r') ? "\r" : "");
+                head = string.Join('\n', lines);
             }
             output.Write(Encoding.Latin1.GetBytes(head));
             _state = State.Raw;
