@@ -75,7 +75,12 @@ public sealed class WharfDaemon : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"wharfd exited with {_process.ExitCode}:\n{Log}");
+            if (_process.HasExited)
+            {
+                // Without a timeout this also waits until the redirected output has been read to its end.
+                _process.WaitForExit();
+                throw new InvalidOperationException($"wharfd exited with {_process.ExitCode}:\n{Log}");
+            }
             // Every listener is bound once the daemon logs that it listens.
             if (Log.Contains("API listening on", StringComparison.Ordinal) && await PingAsync()) return;
             await Task.Delay(20);
