@@ -56,6 +56,7 @@ try
     SystemEndpoints.Map(router, engine);
     ImageEndpoints.Map(router, engine);
     EventEndpoints.Map(router, engine);
+    ContainerEndpoints.Map(router, engine);
 
     foreach (var host in options.Hosts.Where(h => h.StartsWith("unix://", StringComparison.Ordinal)))
         UnixSocket.PrepareForListen(host[7..]);

@@ -15,7 +15,9 @@ public sealed class WharfEngine : IDisposable
     public ContentStore Content { get; }
     public EventBus Events { get; } = new();
     public ImageService Images { get; }
+    public Containers.ContainerService Containers { get; }
     public HostInfo Host { get; }
+    public HostInfo HostInfo => Host;
     public string EngineId { get; }
 
     public WharfEngine(DaemonOptions options)
@@ -28,6 +30,7 @@ public sealed class WharfEngine : IDisposable
         var layers = new LayerStore(Path.Combine(options.DataRoot, "layers"));
         Images = new ImageService(Content, layers, Metadata, Events, options);
         Host = HostInfo.Probe();
+        Containers = new Containers.ContainerService(options, Metadata, Images, Events) { Engine = this };
         var id = Metadata.GetValue("engine-id");
         if (id is null)
         {

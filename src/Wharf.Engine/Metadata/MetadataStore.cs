@@ -20,6 +20,8 @@ namespace Wharf.Engine.Metadata;
 ///          -- image_layers rows naming it (kept by queries, so it can never drift)
 ///   refs(name PK           -- canonical reference: docker.io/library/busybox:latest or repo@sha256:..
 ///        image_id, created)
+///   containers(id PK, name UNIQUE -- without the leading slash
+///        image_id, doc)    -- the container's inspect document (config, host config, state) as JSON
 ///   kv(key PK, value)      -- daemon-wide values (engine id, schema version)
 /// </summary>
 public sealed partial class MetadataStore : IDisposable
@@ -57,6 +59,8 @@ public sealed partial class MetadataStore : IDisposable
                 name TEXT PRIMARY KEY, image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
                 created TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS refs_image ON refs(image_id);
+            CREATE TABLE IF NOT EXISTS containers(
+                id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, image_id TEXT NOT NULL, doc TEXT NOT NULL);
             """);
         Exec($"INSERT OR IGNORE INTO kv(key, value) VALUES('schema', '{SchemaVersion}')");
     }

@@ -1,0 +1,63 @@
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace Wharf.Engine.Containers;
+
+public sealed partial class ContainerService
+{
+    /// <summary>
+    /// Connects a hijacked client stream to the container's shim. Before the container starts, the client
+    /// waits and is connected before the process runs, so it sees all output (`docker run` without -d).
+    /// </summary>
+    public async Task AttachAsync(string idOrName, Stream client, bool stdin, bool stdout, bool stderr, string? detachKeys, CancellationToken ct)
+    {
+        var c = Get(idOrName);
+        TaskCompletionSource? connected = null;
+        string stateDir;
+        if (c.State.Running)
+        {
+            stateDir = ShimDir(c.Id);
+        }
+        else
+        {
+            connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (c.PendingAttaches) c.PendingAttaches.Add(connected);
+            stateDir = await c.ShimReady.Task.WaitAsync(ct);
+        }
+        Socket shim;
+        try
+        {
+            shim = await ShimClient.ConnectAsync(stateDir, ct);
+            var request = new JsonObject
+            {
+                ["op"] = "attach", ["stdin"] = stdin, ["stdout"] = stdout, ["stderr"] = stderr,
+                ["stdinOnce"] = c.Doc.Config?.StdinOnce ?? false,
+            };
+            if (!string.IsNullOrEmpty(detachKeys)) request["detachKeys"] = detachKeys;
+            await ShimClient.RequestAsync(shim, request, ct);
+        }
+        finally
+        {
+            connected?.TrySetResult();
+        }
+        Publish(c, "attach");
+        using (shim)
+        {
+            await using var shimStream = new NetworkStream(shim, ownsSocket: false);
+            var output = shimStream.CopyToAsync(client, ct);
+            var input = Task.Run(async () =>
+            {
+                try
+                {
+                    if (stdin) await client.CopyToAsync(shimStream, ct);
+                    else await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (Exception) when (!ct.IsCancellationRequested) { }
+                // Client's half-close: stdin EOF for the container.
+                try { shim.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
+            }, ct);
+            try { await output; } catch (IOException) { }
+            await client.FlushAsync(ct);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Wharf.Engine.Cgroups;
+
+namespace Wharf.Engine.Containers;
+
+public sealed partial class ContainerService
+{
+    /// <summary>DELETE /containers/{id}: refuses a running container unless forced; removes everything it made.</summary>
+    public async Task RemoveAsync(string idOrName, bool force, bool volumes, CancellationToken ct)
+    {
+        var c = Get(idOrName);
+        if (c.State.Running)
+        {
+            if (!force)
+                throw new ConflictException($"cannot remove container \"/{c.Name}\": container is running: stop the container before removing or force remove");
+            await KillAsync(c.Id, "KILL", ct);
+            await c.Exited.Task.WaitAsync(TimeSpan.FromSeconds(15), ct);
+        }
+        await c.Lock.WaitAsync(ct);
+        try
+        {
+            Unmount(c);
+            _containers.TryRemove(c.Id, out _);
+            _db.DeleteContainer(c.Id);
+            try { Directory.Delete(Dir(c.Id), true); } catch (DirectoryNotFoundException) { }
+            try { Directory.Delete(ShimDir(c.Id), true); } catch (DirectoryNotFoundException) { }
+            await CgroupManager.Create().RemoveAsync("/" + _options.CgroupParent.Trim('/'), c.Id, ct);
+        }
+        finally { c.Lock.Release(); }
+        c.Removed.TrySetResult();
+        Publish(c, "destroy");
+    }
+}

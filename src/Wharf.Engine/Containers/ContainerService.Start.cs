@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Wharf.Api.Models;
+using Wharf.Engine.Images;
+using Wharf.Engine.Native;
+using Wharf.Engine.Runtime;
+
+namespace Wharf.Engine.Containers;
+
+public sealed partial class ContainerService
+{
+    /// <summary>The wharf-shim binary: $WHARF_SHIM, beside wharfd, or on PATH.</summary>
+    public static string ShimBinary =>
+        Environment.GetEnvironmentVariable("WHARF_SHIM") is { Length: > 0 } p ? p
+        : File.Exists(Path.Combine(AppContext.BaseDirectory, "wharf-shim")) ? Path.Combine(AppContext.BaseDirectory, "wharf-shim")
+        : "wharf-shim";
+
+    /// <summary>POST /containers/{id}/start; false when it already runs (Docker's 304).</summary>
+    public async Task<bool> StartAsync(string idOrName, CancellationToken ct)
+    {
+        var c = Get(idOrName);
+        await c.Lock.WaitAsync(ct);
+        try
+        {
+            if (c.State.Running) return false;
+            await StartLockedAsync(c, ct);
+            return true;
+        }
+        finally { c.Lock.Release(); }
+    }
+
+    private async Task StartLockedAsync(Container c, CancellationToken ct)
+    {
+        var dir = Dir(c.Id);
+        var rootfs = Path.Combine(dir, "rootfs");
+        var config = c.Doc.Config!;
+        var hc = c.Doc.HostConfig!;
+        try
+        {
+            MountRootfs(c, rootfs);
+            WriteGeneratedFiles(c);
+            var cgroupVersion = int.Parse(Engine.HostInfo.CgroupVersion);
+            var spec = new OciSpecBuilder().Build(new OciSpecRequest
+            {
+                ContainerId = c.Id,
+                Config = config,
+                HostConfig = hc,
+                RootfsPath = rootfs,
+                HostnamePath = c.Doc.HostnamePath,
+                HostsPath = c.Doc.HostsPath,
+                ResolvConfPath = c.Doc.ResolvConfPath,
+                CgroupParent = "/" + _options.CgroupParent.Trim('/'),
+                CgroupVersion = cgroupVersion,
+            });
+            await OciSpecBuilder.WriteAsync(spec.Spec, dir, ct);
+            var stateDir = ShimDir(c.Id);
+            if (Directory.Exists(stateDir)) Directory.Delete(stateDir, true);
+            Directory.CreateDirectory(stateDir);
+            var ready = await LaunchShimAsync(c, dir, stateDir, ct);
+            var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            c.Exited = exited;
+            // Attach clients that asked before the start connect now, then the process starts.
+            List<TaskCompletionSource> waiting;
+            lock (c.PendingAttaches) { waiting = [.. c.PendingAttaches]; c.PendingAttaches.Clear(); }
+            var shimReady = c.ShimReady;
+            shimReady.TrySetResult(stateDir);
+            foreach (var w in waiting) await w.Task.WaitAsync(TimeSpan.FromSeconds(5), ct).ContinueWith(_ => { }, TaskScheduler.Default);
+            await ShimClient.CallAsync(stateDir, new JsonObject { ["op"] = "start" }, ct);
+            c.State.Status = "running";
+            c.State.Running = true;
+            c.State.Paused = false;
+            c.State.Pid = ready;
+            c.State.ExitCode = 0;
+            c.State.Error = "";
+            c.State.OOMKilled = false;
+            c.State.StartedAt = ImageConfigFile.Rfc3339(DateTimeOffset.UtcNow);
+            c.State.FinishedAt = Api.Models.ContainerState.ZeroTime;
+            c.StoppedByUser = false;
+            Save(c);
+            Publish(c, "start");
+            _ = WatchExitAsync(c, stateDir, exited);
+        }
+        catch (Exception e)
+        {
+            Unmount(c);
+            c.State.Error = e.Message;
+            c.State.ExitCode = e.Message.Contains("executable file not found", StringComparison.Ordinal) || e.Message.Contains("no such file or directory", StringComparison.Ordinal) ? 127
+                : e.Message.Contains("permission denied", StringComparison.Ordinal) ? 126 : 128;
+            Save(c);
+            if (e is WharfException) throw;
+            throw new WharfException($"failed to create task for container: {e.Message}: unknown", 500, e);
+        }
+    }
+
+    private async Task<int> LaunchShimAsync(Container c, string bundle, string stateDir, CancellationToken ct)
+    {
+        var config = c.Doc.Config!;
+        var hc = c.Doc.HostConfig!;
+        var psi = new ProcessStartInfo(ShimBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var runtime = hc.Runtime is { Length: > 0 } r && _options.Runtimes.TryGetValue(r, out var rt) ? rt.Path : "runc";
+        string[] args =
+        [
+            "--id", c.Id, "--bundle", bundle, "--runtime", runtime, "--runtime-root", _options.EffectiveRuntimeRoot,
+            "--state-dir", stateDir, "--log-driver", hc.LogConfig?.Type is { Length: > 0 } t ? t : _options.LogDriver,
+            "--log-path", c.Doc.LogPath is { Length: > 0 } lp ? lp : Path.Combine(bundle, "unused.log"), "--wait-start",
+        ];
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var opts = new Dictionary<string, string>(_options.LogOpts);
+        foreach (var (k, v) in hc.LogConfig?.Config ?? []) opts[k] = v;
+        foreach (var (k, v) in opts) { psi.ArgumentList.Add("--log-opt"); psi.ArgumentList.Add($"{k}={v}"); }
+        if (config.Tty) psi.ArgumentList.Add("--tty");
+        if (config.OpenStdin) psi.ArgumentList.Add("--stdin");
+        if (hc.ConsoleSize is { Count: 2 } size && size[0] > 0)
+        {
+            psi.ArgumentList.Add("--console-size");
+            psi.ArgumentList.Add($"{size[0]},{size[1]}");
+        }
+        using var p = Process.Start(psi) ?? throw new WharfException("cannot start wharf-shim");
+        var line = await p.StandardOutput.ReadLineAsync(ct);
+        var err = await p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        if (string.IsNullOrEmpty(line)) throw new WharfException($"wharf-shim failed: {err.Trim()}");
+        var answer = JsonNode.Parse(line) as JsonObject ?? throw new WharfException("wharf-shim answered nonsense");
+        if (answer["error"] is JsonValue e) throw new BadRequestException($"failed to create task for container: {e.GetValue<string>()}: unknown");
+        return answer["pid"]?.GetValue<int>() ?? 0;
+    }
+
+    private async Task WatchExitAsync(Container c, string stateDir, TaskCompletionSource exited)
+    {
+        JsonObject? exit = null;
+        try
+        {
+            exit = await ShimClient.CallAsync(stateDir, new JsonObject { ["op"] = "wait" }, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            var file = Path.Combine(stateDir, "exit.json");
+            if (File.Exists(file)) exit = JsonNode.Parse(File.ReadAllText(file)) as JsonObject;
+        }
+        await c.Lock.WaitAsync();
+        try
+        {
+            c.State.Running = false;
+            c.State.Status = "exited";
+            c.State.Pid = 0;
+            c.State.ExitCode = exit?["exitCode"]?.GetValue<int>() ?? 137;
+            c.State.OOMKilled = exit?["oomKilled"]?.GetValue<bool>() ?? false;
+            c.State.FinishedAt = exit?["finishedAt"]?.GetValue<string>() ?? ImageConfigFile.Rfc3339(DateTimeOffset.UtcNow);
+            c.ShimReady = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Unmount(c);
+            Save(c);
+        }
+        finally { c.Lock.Release(); }
+        if (c.State.OOMKilled) Publish(c, "oom");
+        Publish(c, "die", new() { ["exitCode"] = c.State.ExitCode.ToString() });
+        exited.TrySetResult();
+        if (c.Doc.HostConfig?.AutoRemove == true)
+            try { await RemoveAsync(c.Id, force: true, volumes: true, CancellationToken.None); } catch (NotFoundException) { }
+    }
+
+    /// <summary>POST /containers/{id}/kill.</summary>
+    public async Task KillAsync(string idOrName, string? signal, CancellationToken ct)
+    {
+        var c = Get(idOrName);
+        if (!c.State.Running) throw new ConflictException($"cannot kill container: {idOrName}: container {c.Id} is not running");
+        int sig = ParseSignal(signal ?? "KILL");
+        await ShimClient.CallAsync(ShimDir(c.Id), new JsonObject { ["op"] = "kill", ["signal"] = sig, ["all"] = false }, ct);
+        Publish(c, "kill", new() { ["signal"] = sig.ToString() });
+    }
+
+    /// <summary>POST /containers/{id}/stop: the stop signal, then SIGKILL after the timeout; false if not running (304).</summary>
+    public async Task<bool> StopAsync(string idOrName, int? timeoutSeconds, string? signal, CancellationToken ct)
+    {
+        var c = Get(idOrName);
+        if (!c.State.Running) return false;
+        c.StoppedByUser = true;
+        var stopSignal = signal ?? c.Doc.Config?.StopSignal ?? "TERM";
+        int timeout = timeoutSeconds ?? c.Doc.Config?.StopTimeout ?? 10;
+        try { await KillAsync(c.Id, stopSignal, ct); } catch (ConflictException) { return true; }
+        if (timeout < 0) await c.Exited.Task.WaitAsync(ct);
+        else
+        {
+            try { await c.Exited.Task.WaitAsync(TimeSpan.FromSeconds(timeout), ct); }
+            catch (TimeoutException)
+            {
+                try { await KillAsync(c.Id, "KILL", ct); } catch (ConflictException) { }
+                await c.Exited.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            }
+        }
+        Publish(c, "stop");
+        return true;
+    }
+
+    /// <summary>POST /containers/{id}/wait with Docker's conditions.</summary>
+    public async Task<int> WaitAsync(string idOrName, string? condition, CancellationToken ct)
+    {
+        var c = Get(idOrName);
+        switch (condition)
+        {
+            case "removed":
+                if (c.State.Running) await c.Exited.Task.WaitAsync(ct);
+                var code = c.State.ExitCode;
+                await c.Removed.Task.WaitAsync(ct);
+                return code;
+            case "next-exit":
+                // The next exit: the current run if one is on, else the one after the next start.
+                if (!c.State.Running)
+                {
+                    var ready = c.ShimReady.Task;
+                    await ready.WaitAsync(ct);
+                }
+                await c.Exited.Task.WaitAsync(ct);
+                return c.State.ExitCode;
+            case null or "" or "not-running":
+                if (c.State.Running) await c.Exited.Task.WaitAsync(ct);
+                return c.State.ExitCode;
+            default:
+                throw new BadRequestException($"invalid condition: \"{condition}\"");
+        }
+    }
+
+    internal static int ParseSignal(string signal)
+    {
+        var s = signal.ToUpperInvariant();
+        if (int.TryParse(s, out var n) && n is > 0 and < 65) return n;
+        if (s.StartsWith("SIG", StringComparison.Ordinal)) s = s[3..];
+        return s switch
+        {
+            "HUP" => 1, "INT" => 2, "QUIT" => 3, "ILL" => 4, "TRAP" => 5, "ABRT" or "IOT" => 6, "BUS" => 7, "FPE" => 8,
+            "KILL" => 9, "USR1" => 10, "SEGV" => 11, "USR2" => 12, "PIPE" => 13, "ALRM" => 14, "TERM" => 15,
+            "STKFLT" => 16, "CHLD" => 17, "CONT" => 18, "STOP" => 19, "TSTP" => 20, "TTIN" => 21, "TTOU" => 22,
+            "URG" => 23, "XCPU" => 24, "XFSZ" => 25, "VTALRM" => 26, "PROF" => 27, "WINCH" => 28, "IO" or "POLL" => 29,
+            "PWR" => 30, "SYS" => 31,
+            _ => throw new BadRequestException($"invalid signal: {signal}"),
+        };
+    }
+
+    private void MountRootfs(Container c, string rootfs)
+    {
+        var d = c.Doc.GraphDriver.Data;
+        var lower = d["LowerDir"];
+        if (IsMounted(rootfs)) return;
+        // A single-layer image still needs an overlay: lowerdir=layer, upperdir=container's changes.
+        var data = $"lowerdir={lower},upperdir={d["UpperDir"]},workdir={d["WorkDir"]},redirect_dir=off,metacopy=off,index=off";
+        if (Libc.Mount("overlay", rootfs, "overlay", 0, data) != 0)
+            throw new WharfException($"mounting the container's root filesystem: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    private static bool IsMounted(string path) =>
+        File.ReadLines("/proc/self/mountinfo").Any(l => l.Split(' ')[4] == path);
+
+    private void Unmount(Container c)
+    {
+        var rootfs = Path.Combine(Dir(c.Id), "rootfs");
+        if (IsMounted(rootfs)) Libc.Umount2(rootfs, 0);
+        if (IsMounted(rootfs)) Libc.Umount2(rootfs, Libc.MNT_DETACH);
+    }
+
+    private void WriteGeneratedFiles(Container c)
+    {
+        var cfg = c.Doc.Config!;
+        var hostname = cfg.Hostname ?? c.Id[..12];
+        // Rewritten in place (not renamed): they are bind-mounted into a running container.
+        File.WriteAllText(c.Doc.HostnamePath, hostname + "\n");
+        var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
+        foreach (var extra in c.Doc.HostConfig?.ExtraHosts ?? [])
+        {
+            var i = extra.IndexOf(':');
+            if (i > 0) hosts += $"{extra[(i + 1)..]}\t{extra[..i]}\n";
+        }
+        File.WriteAllText(c.Doc.HostsPath, hosts);
+        var dns = c.Doc.HostConfig?.Dns is { Count: > 0 } d ? d : _options.Dns;
+        var resolv = dns.Count > 0 ? string.Concat(dns.Select(s => $"nameserver {s}\n"))
+            : File.Exists("/etc/resolv.conf") ? string.Join('\n', File.ReadAllLines("/etc/resolv.conf").Where(l => !l.Contains("127.0.0."))) + "\n" : "";
+        File.WriteAllText(c.Doc.ResolvConfPath, resolv);
+    }
+}
