@@ -34,8 +34,16 @@ public static partial class ApiServer
             k.AllowSynchronousIO = true;
             foreach (var host in options.Hosts) Listen(k, host, options, log);
         });
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(5));
         var app = builder.Build();
-        app.Run((RequestDelegate)(ctx => HandleAsync(ctx, router, log, options)));
+        var stopping = app.Lifetime.ApplicationStopping;
+        app.Run((RequestDelegate)(async ctx =>
+        {
+            // Long polls and streams (wait, events, logs -f, attach) end when the daemon shuts down.
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
+            ctx.RequestAborted = linked.Token;
+            await HandleAsync(ctx, router, log, options);
+        }));
         return app;
     }
 

@@ -85,6 +85,12 @@ public sealed partial class ContainerService
         {
             Unmount(c);
             c.State.Error = e.Message;
+            // A --rm container whose start failed goes away, as Docker does; waiters on "removed" return.
+            if (hc.AutoRemove) _ = Task.Run(async () =>
+            {
+                await Task.Delay(100);
+                try { await RemoveAsync(c.Id, force: true, volumes: true, CancellationToken.None); } catch (WharfException) { }
+            });
             c.State.ExitCode = e.Message.Contains("executable file not found", StringComparison.Ordinal) || e.Message.Contains("no such file or directory", StringComparison.Ordinal) ? 127
                 : e.Message.Contains("permission denied", StringComparison.Ordinal) ? 126 : 128;
             Save(c);
@@ -199,10 +205,9 @@ public sealed partial class ContainerService
         switch (condition)
         {
             case "removed":
-                if (c.State.Running) await c.Exited.Task.WaitAsync(ct);
-                var code = c.State.ExitCode;
+                // The exit code of the run that ends in removal (also when asked before the start).
                 await c.Removed.Task.WaitAsync(ct);
-                return code;
+                return c.State.ExitCode;
             case "next-exit":
                 // The next exit: the current run if one is on, else the one after the next start.
                 if (!c.State.Running)
