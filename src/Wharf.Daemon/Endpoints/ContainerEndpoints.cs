@@ -54,6 +54,11 @@ public static class ContainerEndpoints
             var code = await containers.WaitAsync(id, ctx.Query("condition"), ctx.Aborted);
             await ctx.StreamLineAsync(new ContainerWaitResponse { StatusCode = code }, WharfJsonContext.Default.ContainerWaitResponse);
         });
+        r.Post("/containers/{id}/resize", async ctx =>
+        {
+            await containers.ResizeAsync(ctx.Route("id"), ctx.QueryInt("h") ?? 0, ctx.QueryInt("w") ?? 0, ctx.Aborted);
+            ctx.Response.StatusCode = 200;
+        });
         r.Delete("/containers/{id}", async ctx =>
         {
             await containers.RemoveAsync(ctx.Route("id"), ctx.QueryBool("force"), ctx.QueryBool("v"), ctx.Aborted);

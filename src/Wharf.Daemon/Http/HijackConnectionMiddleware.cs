@@ -50,6 +50,7 @@ public static class HijackConnectionMiddleware
                 while (true)
                 {
                     var result = await reader.ReadAsync();
+                    if (result.IsCanceled) break;
                     _rewriter.Process(result.Buffer, _input.Writer);
                     reader.AdvanceTo(result.Buffer.End);
                     var flush = await _input.Writer.FlushAsync();
@@ -66,8 +67,11 @@ public static class HijackConnectionMiddleware
 
         public async Task StopAsync()
         {
-            await _inner.Transport.Input.CompleteAsync();
+            // The client may still hold its side open (a terminal's stdin): wake the pump instead of waiting for bytes.
+            _inner.Transport.Input.CancelPendingRead();
+            _input.Writer.CancelPendingFlush();
             try { await _pump; } catch (Exception) { }
+            await _inner.Transport.Input.CompleteAsync();
             _closed.Cancel();
         }
 

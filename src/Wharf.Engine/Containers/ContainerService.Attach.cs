@@ -44,20 +44,26 @@ public sealed partial class ContainerService
         using (shim)
         {
             await using var shimStream = new NetworkStream(shim, ownsSocket: false);
+            using var inputStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var output = shimStream.CopyToAsync(client, ct);
             var input = Task.Run(async () =>
             {
                 try
                 {
-                    if (stdin) await client.CopyToAsync(shimStream, ct);
-                    else await Task.Delay(Timeout.Infinite, ct);
+                    if (stdin) await client.CopyToAsync(shimStream, inputStop.Token);
+                    else await Task.Delay(Timeout.Infinite, inputStop.Token);
                 }
-                catch (Exception) when (!ct.IsCancellationRequested) { }
+                catch (Exception) { }
                 // Client's half-close: stdin EOF for the container.
                 try { shim.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
-            }, ct);
+            }, CancellationToken.None);
             try { await output; } catch (IOException) { }
             await client.FlushAsync(ct);
+            // The output is over (the container exited or the shim detached us): stop reading the client,
+            // whose stdin may stay open (a terminal), so the connection can close.
+            inputStop.Cancel();
+            // Not awaited: a pending read on the client may ignore cancellation until the connection closes.
+            _ = input.ContinueWith(t => t.Exception, TaskScheduler.Default);
         }
     }
 }

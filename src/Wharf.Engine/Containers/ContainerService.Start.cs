@@ -175,6 +175,22 @@ public sealed partial class ContainerService
         Publish(c, "kill", new() { ["signal"] = sig.ToString() });
     }
 
+    /// <summary>POST /containers/{id}/resize: the TTY size, so SIGWINCH reaches the container.</summary>
+    public async Task ResizeAsync(string idOrName, int height, int width, CancellationToken ct)
+    {
+        var c = Get(idOrName);
+        if (!c.State.Running) throw new ConflictException($"Container {c.Id} is not running");
+        if (c.Doc.Config?.Tty != true) return;
+        try
+        {
+            await ShimClient.CallAsync(ShimDir(c.Id), new JsonObject { ["op"] = "resize", ["rows"] = height, ["cols"] = width }, ct);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            // The container is exiting: its terminal is gone, nothing to resize.
+        }
+    }
+
     /// <summary>POST /containers/{id}/stop: the stop signal, then SIGKILL after the timeout; false if not running (304).</summary>
     public async Task<bool> StopAsync(string idOrName, int? timeoutSeconds, string? signal, CancellationToken ct)
     {
