@@ -23,7 +23,10 @@ public sealed partial class ContainerService
             _db.DeleteContainer(c.Id);
             try { Directory.Delete(Dir(c.Id), true); } catch (DirectoryNotFoundException) { }
             try { Directory.Delete(ShimDir(c.Id), true); } catch (DirectoryNotFoundException) { }
-            await CgroupManager.Create().RemoveAsync("/" + _options.CgroupParent.Trim('/'), c.Id, ct);
+            var cgroups = CgroupManager.Create();
+            var parent = "/" + _options.CgroupParent.Trim('/');
+            await cgroups.RemoveAsync(parent, c.Id, ct);
+            if (_containers.IsEmpty) cgroups.RemoveParentIfEmpty(parent);
         }
         finally { c.Lock.Release(); }
         c.Removed.TrySetResult();

@@ -22,6 +22,10 @@ public static class Repo
     public static string Wharfd => Environment.GetEnvironmentVariable("WHARFD_PATH") is { Length: > 0 } p ? p
         : Path.Combine(Root, "src", "Wharf.Daemon", "bin", Configuration, "net10.0", "wharfd");
 
+    /// <summary>wharf-shim: $WHARF_SHIM or the project's build output.</summary>
+    public static string Shim => Environment.GetEnvironmentVariable("WHARF_SHIM") is { Length: > 0 } p ? p
+        : Path.Combine(Root, "src", "Wharf.Shim", "bin", Configuration, "net10.0", "wharf-shim");
+
     /// <summary>wharf: $WHARF_PATH or the project's build output.</summary>
     public static string Wharf => Environment.GetEnvironmentVariable("WHARF_PATH") is { Length: > 0 } p ? p
         : Path.Combine(Root, "src", "Wharf.Cli", "bin", Configuration, "net10.0", "wharf");

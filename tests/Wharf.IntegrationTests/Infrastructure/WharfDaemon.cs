@@ -58,6 +58,7 @@ public sealed class WharfDaemon : IAsyncDisposable
         "--data-root", DataRoot, "--exec-root", ExecRoot, "-H", Host,
         "--config-file", ConfigFile,
         "--nft-table", "wharf_t" + Id, "--bridge", "wt" + Id, "--cgroup-parent", "wharf-t" + Id,
+        "--runtime-root", Path.Combine(Root, "runc"), "--shim-dir", Path.Combine(Root, "shims"),
         "--default-registry", "registry.invalid", .. ExtraArgs,
     ];
 
@@ -66,6 +67,7 @@ public sealed class WharfDaemon : IAsyncDisposable
         if (!File.Exists(Repo.Wharfd)) throw new FileNotFoundException($"wharfd is not built: {Repo.Wharfd}");
         var psi = new ProcessStartInfo(Repo.Wharfd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in Arguments()) psi.ArgumentList.Add(a);
+        psi.Environment["WHARF_SHIM"] = Repo.Shim;
         lock (_log) _log.Clear();
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
@@ -161,6 +163,18 @@ public sealed class WharfDaemon : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Containers outlive a stopped daemon (live restore): remove them first.
+        try
+        {
+            if (_process is { HasExited: false })
+            {
+                using var http = CreateHttpClient();
+                var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/containers/json?all=1"));
+                foreach (var c in list.RootElement.EnumerateArray())
+                    await http.DeleteAsync($"/containers/{c.GetProperty("Id").GetString()}?force=1");
+            }
+        }
+        catch (Exception) { }
         try { await StopAsync(); } catch (InvalidOperationException) { }
         Cleanup.UnmountUnder(Root);
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

@@ -1,0 +1,100 @@
+using Wharf.IntegrationTests.Infrastructure;
+
+namespace Wharf.IntegrationTests;
+
+/// <summary>Everyday `docker run` and friends through the real docker CLI.</summary>
+public sealed class DockerCliContainerTests(DaemonFixture fx) : IClassFixture<DaemonFixture>
+{
+    private WharfDaemon D => fx.Daemon;
+
+    [Fact]
+    public async Task Run_prints_output_and_passes_exit_codes()
+    {
+        var r = await D.DockerAsync("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+        Assert.Equal(3, r.ExitCode);
+        Assert.Equal("out\n", r.Stdout);
+        Assert.Equal("err\n", r.Stderr);
+    }
+
+    [Fact]
+    public async Task A_command_missing_from_the_image_exits_127()
+    {
+        var r = await D.DockerAsync("run", "--rm", "busybox", "nosuchcommand");
+        Assert.Equal(127, r.ExitCode);
+        Assert.Contains("executable file not found in $PATH", r.Stderr);
+        Assert.DoesNotContain("nosuchcommand", (await D.DockerAsync("ps", "-a", "--format", "{{.Command}}")).Stdout);
+    }
+
+    [Fact]
+    public async Task Stdin_is_piped_and_its_end_reaches_the_container()
+    {
+        var r = await D.DockerAsync(["run", "--rm", "-i", "busybox", "wc", "-l"], new MemoryStream("a\nb\nc\n"u8.ToArray()));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("3", r.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Interactive_shell_under_a_terminal()
+    {
+        var input = new MemoryStream("echo inside-$((6*7))\nexit 7\n"u8.ToArray());
+        var env = D.Env();
+        var r = await ProcessRunner.RunAsync("script", ["-qec", "docker run --rm -it busybox sh", "/dev/null"], env, input, TimeSpan.FromSeconds(60));
+        Assert.Contains("inside-42", r.Stdout);
+        Assert.Equal(7, r.ExitCode);
+    }
+
+    [Fact]
+    public async Task Detached_container_logs_stop_and_remove()
+    {
+        var id = (await D.DockerAsync("run", "-d", "--name", "ticker", "busybox", "sh", "-c", "while true; do echo tick; sleep 0.1; done")).Stdout.Trim();
+        Assert.Equal(64, id.Length);
+        await Task.Delay(700);
+        var ps = await D.DockerAsync("ps", "--format", "{{.Names}} {{.Status}}");
+        Assert.Matches(@"ticker Up", ps.Stdout);
+        var logs = await D.DockerAsync("logs", "--tail", "2", "ticker");
+        Assert.Equal("tick\ntick\n", logs.Stdout);
+        var rm = await D.DockerAsync("rm", "ticker");
+        Assert.NotEqual(0, rm.ExitCode);
+        Assert.Contains("container is running", rm.Stderr);
+        var stop = await D.DockerAsync("stop", "-t", "1", "ticker");
+        Assert.Equal(0, stop.ExitCode);
+        // sh as PID 1 ignores SIGTERM: the stop timeout ends in SIGKILL, as with Docker.
+        Assert.Equal("exited 137", (await D.DockerAsync("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "ticker")).Stdout.Trim());
+        Assert.Matches(@"Exited \(137\)", (await D.DockerAsync("ps", "-a", "--filter", "name=ticker", "--format", "{{.Status}}")).Stdout);
+        Assert.Equal(0, (await D.DockerAsync("rm", "ticker")).ExitCode);
+        Assert.Equal(1, (await D.DockerAsync("inspect", "ticker")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_with_dockers_messages()
+    {
+        var dup1 = await D.DockerAsync("create", "--name", "dupname", "busybox", "true");
+        Assert.Equal(0, dup1.ExitCode);
+        var dup2 = await D.DockerAsync("create", "--name", "dupname", "busybox", "true");
+        Assert.Equal(125, dup2.ExitCode);
+        Assert.Contains("The container name \"/dupname\" is already in use", dup2.Stderr);
+        var noImage = await D.DockerAsync("run", "--rm", "no/such-image:1");
+        Assert.Equal(125, noImage.ExitCode);
+        Assert.Contains("Unable to find image 'no/such-image:1' locally", noImage.Stderr);
+        var memory = await D.DockerAsync("run", "--rm", "-m", "1k", "busybox", "true");
+        Assert.Equal(125, memory.ExitCode);
+        Assert.Contains("Minimum memory limit allowed is 6MB", memory.Stderr);
+        var restart = await D.DockerAsync("run", "-d", "--restart", "sometimes", "busybox", "true");
+        Assert.Equal(125, restart.ExitCode);
+        var name = await D.DockerAsync("create", "--name", "bad name!", "busybox", "true");
+        Assert.Equal(125, name.ExitCode);
+        Assert.Contains("Invalid container name", name.Stderr);
+        Assert.Equal(0, (await D.DockerAsync("rm", "dupname")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Containers_keep_their_image_from_being_removed()
+    {
+        await D.DockerAsync("tag", "busybox", "inuse/img:1");
+        var id = (await D.DockerAsync("create", "inuse/img:1", "true")).Stdout.Trim();
+        var rmi = await D.DockerAsync("rmi", (await D.DockerAsync("images", "-q", "inuse/img:1")).Stdout.Trim());
+        Assert.NotEqual(0, rmi.ExitCode);
+        Assert.Contains("image is being used by stopped container", rmi.Stderr);
+        Assert.Equal(0, (await D.DockerAsync("rm", id)).ExitCode);
+    }
+}
