@@ -47,6 +47,8 @@ public sealed partial class ImageService
 
         if (byRef is not null)
         {
+            if (refs.Count == 1 && !force && ContainerUsingImage?.Invoke(img.Id) is { } user)
+                throw new ConflictException($"conflict: unable to remove repository reference \"{name}\" (must force) - container {user} is using its referenced image {ShortId(img.Id)}");
             _db.Write(tx => _db.RemoveRef(tx, byRef.ToString()));
             items.Add(new ImageDeleteItem { Untagged = byRef.Familiar });
             Publish("untag", img.Id, byRef.Familiar);
