@@ -9,9 +9,11 @@ bash scripts/deps.sh
 echo "building (NativeAOT)..."
 dotnet publish src/Wharf.Daemon -c Release -r linux-x64 -o out/wharfd -nologo -v quiet
 dotnet publish src/Wharf.Cli -c Release -r linux-x64 -o out/wharf -nologo -v quiet
+dotnet publish src/Wharf.Shim -c Release -r linux-x64 -o out/shim -nologo -v quiet
 install -d "$prefix/lib/wharf"
 install -m 0755 out/wharfd/wharfd "$prefix/lib/wharf/wharfd"
 install -m 0755 out/wharfd/libe_sqlite3.so "$prefix/lib/wharf/libe_sqlite3.so"
+install -m 0755 out/shim/wharf-shim "$prefix/lib/wharf/wharf-shim"   # found beside wharfd
 install -m 0755 out/wharf/wharf "$prefix/bin/wharf"
 ln -sf "$prefix/lib/wharf/wharfd" "$prefix/bin/wharfd"
 install -d /etc/wharf
@@ -39,4 +41,7 @@ if ! wharf image inspect busybox:latest >/dev/null 2>&1; then
 fi
 wharf info | sed -n '/^Server:/,/^ Docker Root Dir/p'
 wharf images
+if command -v docker >/dev/null; then
+  DOCKER_HOST=unix:///run/wharf/wharf.sock docker run --rm busybox echo "hello from a Wharf container"
+fi
 echo "wharfd is running: use 'wharf', or the docker CLI with DOCKER_HOST=unix:///run/wharf/wharf.sock"

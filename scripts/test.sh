@@ -8,8 +8,9 @@ set -e
 dotnet build Wharf.sln -nologo -v quiet
 dotnet publish src/Wharf.Daemon -c Release -r linux-x64 -o out/test/wharfd -nologo -v quiet
 dotnet publish src/Wharf.Cli -c Release -r linux-x64 -o out/test/wharf -nologo -v quiet
+dotnet publish src/Wharf.Shim -c Release -r linux-x64 -o out/test/shim -nologo -v quiet
 set +e
-export WHARFD_PATH=$PWD/out/test/wharfd/wharfd WHARF_PATH=$PWD/out/test/wharf/wharf
+export WHARFD_PATH=$PWD/out/test/wharfd/wharfd WHARF_PATH=$PWD/out/test/wharf/wharf WHARF_SHIM=$PWD/out/test/shim/wharf-shim
 rootfs=$(mktemp /tmp/wharf-test-rootfs-XXXX.tar)
 bash scripts/make-busybox-rootfs.sh "$rootfs"
 export WHARF_TEST_ROOTFS=$rootfs
