@@ -51,6 +51,7 @@ try
 {
     using var engine = new WharfEngine(options);
     log.LogInformation("{Repair}", engine.Repair());
+    log.LogInformation("{Restore}", await engine.Containers.RestoreAsync(CancellationToken.None));
 
     var router = new ApiRouter();
     SystemEndpoints.Map(router, engine);

@@ -45,6 +45,43 @@ public sealed class DaemonLifecycleTests
     }
 
     [Fact]
+    public async Task Containers_outlive_a_killed_daemon_and_are_reconnected()
+    {
+        await using var d = await WharfDaemon.StartNewAsync();
+        Assert.Equal(0, (await d.DockerAsync("run", "-d", "--name", "ticker", "busybox", "sh", "-c", "i=0; while true; do echo line$i; i=$((i+1)); sleep 0.1; done")).ExitCode);
+        Assert.Equal(0, (await d.DockerAsync("run", "-d", "--name", "quitter", "busybox", "sh", "-c", "sleep 1; exit 4")).ExitCode);
+        await d.StopAsync(kill: true);
+        await Task.Delay(2000);
+        await d.StartAsync();
+        Assert.Contains("containers: 1 reconnected, 1 exited while the daemon was down", d.Log);
+        Assert.Equal("running", (await d.DockerAsync("inspect", "-f", "{{.State.Status}}", "ticker")).Stdout.Trim());
+        Assert.Equal("exited 4", (await d.DockerAsync("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "quitter")).Stdout.Trim());
+        // The shim kept logging while wharfd was down: no gap in the numbered lines.
+        var lines = (await d.DockerAsync("logs", "ticker")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 20, $"only {lines.Length} lines");
+        for (int i = 0; i < lines.Length; i++) Assert.Equal("line" + i, lines[i]);
+        Assert.Equal(0, (await d.DockerAsync("stop", "-t", "0", "ticker")).ExitCode);
+        Assert.Equal("exited", (await d.DockerAsync("inspect", "-f", "{{.State.Status}}", "ticker")).Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Restart_always_brings_a_container_back()
+    {
+        await using var d = await WharfDaemon.StartNewAsync();
+        Assert.Equal(0, (await d.DockerAsync("run", "-d", "--name", "phoenix", "--restart", "always", "busybox", "sh", "-c", "sleep 0.3; exit 1")).ExitCode);
+        for (int i = 0; i < 100; i++)
+        {
+            var o = (await d.DockerAsync("inspect", "-f", "{{.RestartCount}}", "phoenix")).Stdout.Trim();
+            if (int.TryParse(o, out var n) && n >= 2) break;
+            await Task.Delay(100);
+        }
+        Assert.True(int.Parse((await d.DockerAsync("inspect", "-f", "{{.RestartCount}}", "phoenix")).Stdout.Trim()) >= 2);
+        Assert.Equal(0, (await d.DockerAsync("stop", "-t", "0", "phoenix")).ExitCode);
+        await Task.Delay(1000);
+        Assert.Equal("exited", (await d.DockerAsync("inspect", "-f", "{{.State.Status}}", "phoenix")).Stdout.Trim());
+    }
+
+    [Fact]
     public async Task Sigterm_shuts_down_cleanly_and_state_survives_restart()
     {
         await using var d = await WharfDaemon.StartNewAsync();

@@ -76,7 +76,7 @@ public sealed partial class ContainerService
             c.State.OOMKilled = false;
             c.State.StartedAt = ImageConfigFile.Rfc3339(DateTimeOffset.UtcNow);
             c.State.FinishedAt = Api.Models.ContainerState.ZeroTime;
-            c.StoppedByUser = false;
+            MarkStoppedByUser(c, false);
             Save(c);
             Publish(c, "start");
             _ = WatchExitAsync(c, stateDir, exited);
@@ -163,6 +163,8 @@ public sealed partial class ContainerService
         exited.TrySetResult();
         if (c.Doc.HostConfig?.AutoRemove == true)
             try { await RemoveAsync(c.Id, force: true, volumes: true, CancellationToken.None); } catch (NotFoundException) { }
+        else
+            await MaybeRestartAsync(c);
     }
 
     /// <summary>POST /containers/{id}/kill.</summary>
@@ -173,6 +175,15 @@ public sealed partial class ContainerService
         int sig = ParseSignal(signal ?? "KILL");
         await ShimClient.CallAsync(ShimDir(c.Id), new JsonObject { ["op"] = "kill", ["signal"] = sig, ["all"] = false }, ct);
         Publish(c, "kill", new() { ["signal"] = sig.ToString() });
+    }
+
+    // A user's stop is remembered on disk: `unless-stopped` must honour it after a daemon restart.
+    private void MarkStoppedByUser(Container c, bool stopped)
+    {
+        c.StoppedByUser = stopped;
+        var marker = Path.Combine(Dir(c.Id), "stopped-by-user");
+        if (stopped) File.WriteAllText(marker, "");
+        else File.Delete(marker);
     }
 
     /// <summary>POST /containers/{id}/resize: the TTY size, so SIGWINCH reaches the container.</summary>
@@ -196,7 +207,7 @@ public sealed partial class ContainerService
     {
         var c = Get(idOrName);
         if (!c.State.Running) return false;
-        c.StoppedByUser = true;
+        MarkStoppedByUser(c, true);
         var stopSignal = signal ?? c.Doc.Config?.StopSignal ?? "TERM";
         int timeout = timeoutSeconds ?? c.Doc.Config?.StopTimeout ?? 10;
         try { await KillAsync(c.Id, stopSignal, ct); } catch (ConflictException) { return true; }

@@ -34,7 +34,8 @@ public sealed partial class ContainerService
         foreach (var (id, doc) in db.ListContainers())
         {
             var parsed = JsonSerializer.Deserialize(doc, WharfJsonContext.Default.ContainerInspectResponse);
-            if (parsed is not null) _containers[id] = new Container(parsed);
+            if (parsed is not null)
+                _containers[id] = new Container(parsed) { StoppedByUser = File.Exists(Path.Combine(_root, id, "stopped-by-user")) };
         }
         images.ContainerUsingImage = imageId => _containers.Values.FirstOrDefault(c => c.Doc.Image == imageId)?.Id[..12];
         images.ContainerCount = imageId => _containers.Values.Count(c => c.Doc.Image == imageId);
