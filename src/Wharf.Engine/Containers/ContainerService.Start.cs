@@ -206,8 +206,9 @@ public sealed partial class ContainerService
     public async Task<bool> StopAsync(string idOrName, int? timeoutSeconds, string? signal, CancellationToken ct)
     {
         var c = Get(idOrName);
-        if (!c.State.Running) return false;
+        // Also cancels a policy restart waiting in its back-off.
         MarkStoppedByUser(c, true);
+        if (!c.State.Running) return false;
         var stopSignal = signal ?? c.Doc.Config?.StopSignal ?? "TERM";
         int timeout = timeoutSeconds ?? c.Doc.Config?.StopTimeout ?? 10;
         try { await KillAsync(c.Id, stopSignal, ct); } catch (ConflictException) { return true; }
