@@ -22,6 +22,12 @@ internal sealed class ShimOptions
     public int InternalReadyFd = -1;
     public ushort ConsoleRows;
     public ushort ConsoleCols;
+    /// <summary>Exec mode (`wharf-shim exec`): runs one extra process in a running container.</summary>
+    public bool Exec;
+    /// <summary>Exec mode: the OCI process JSON for `runc exec --process`.</summary>
+    public string Process = "";
+    /// <summary>Exec mode: nobody will attach, output is discarded from the start.</summary>
+    public bool Detach;
 
     /// <summary>The arguments as given (re-used for the daemon's re-exec).</summary>
     public List<string> Raw = new();
@@ -30,7 +36,15 @@ internal sealed class ShimOptions
     {
         var o = new ShimOptions();
         error = null;
-        for (int i = 0; i < args.Length; i++)
+        int first = 0;
+        if (args.Length > 0 && args[0] == "exec")
+        {
+            o.Exec = true;
+            o.LogDriver = "none";
+            o.Raw.Add("exec");
+            first = 1;
+        }
+        for (int i = first; i < args.Length; i++)
         {
             string a = args[i];
             string? val = null;
@@ -40,7 +54,7 @@ internal sealed class ShimOptions
                 val = a[(eq + 1)..];
                 a = a[..eq];
             }
-            bool flag = a is "--tty" or "--stdin" or "--wait-start" or "-t" or "-i";
+            bool flag = a is "--tty" or "--stdin" or "--wait-start" or "-t" or "-i" or "--detach" or "-d";
             if (!flag && val == null)
             {
                 if (i + 1 >= args.Length)
@@ -78,6 +92,8 @@ internal sealed class ShimOptions
                 case "--tty" or "-t": o.Tty = true; break;
                 case "--stdin" or "-i": o.Stdin = true; break;
                 case "--wait-start": o.WaitStart = true; break;
+                case "--process" when o.Exec: o.Process = val!; break;
+                case "--detach" or "-d" when o.Exec: o.Detach = true; break;
                 case "--detach-keys": o.DetachKeys = val!; break;
                 case "--console-size":
                     {
@@ -104,7 +120,15 @@ internal sealed class ShimOptions
                     return o;
             }
         }
-        if (o.Id.Length == 0 || o.Bundle.Length == 0 || o.StateDir.Length == 0)
+        if (o.Exec && (o.Id.Length == 0 || o.Process.Length == 0 || o.StateDir.Length == 0))
+        {
+            error = "--id, --process and --state-dir are required";
+        }
+        else if (o.Exec && (o.LogDriver != "none" || o.WaitStart))
+        {
+            error = "exec: --log-driver and --wait-start are not supported";
+        }
+        else if (!o.Exec && (o.Id.Length == 0 || o.Bundle.Length == 0 || o.StateDir.Length == 0))
         {
             error = "--id, --bundle and --state-dir are required";
         }
@@ -128,7 +152,14 @@ internal sealed class ShimOptions
         {
             return o;
         }
-        o.Bundle = Path.GetFullPath(o.Bundle);
+        if (o.Bundle.Length > 0)
+        {
+            o.Bundle = Path.GetFullPath(o.Bundle);
+        }
+        if (o.Process.Length > 0)
+        {
+            o.Process = Path.GetFullPath(o.Process);
+        }
         o.StateDir = Path.GetFullPath(o.StateDir);
         if (o.LogPath.Length > 0)
         {

@@ -34,6 +34,7 @@ internal sealed unsafe class Supervisor
     private int _initPid;
     private int _pidFd = -1;
     private bool _started;
+    private bool _hold; // exec: output stays in the pipe/pty until the first attach client
     private bool _exited;
     private int _exitCode;
     private int _exitSignal;
@@ -109,10 +110,19 @@ internal sealed unsafe class Supervisor
         err = Create();
         if (err != null)
         {
-            RunRuntime(new List<string> { "delete", "-f", _o.Id }, out _);
+            if (!_o.Exec)
+            {
+                RunRuntime(new List<string> { "delete", "-f", _o.Id }, out _);
+            }
             return Fail(err);
         }
-        if (!_o.WaitStart)
+        if (_o.Exec)
+        {
+            // `runc exec --detach` has started the process already.
+            _started = true;
+            _hold = !_o.Detach;
+        }
+        else if (!_o.WaitStart)
         {
             err = Start();
             if (err != null)
@@ -243,7 +253,16 @@ internal sealed unsafe class Supervisor
                 errW = p[1];
             }
             Libc.unlink("runtime-create.log");
-            var sub = new List<string> { "--log", Path.Combine(_o.StateDir, "runtime-create.log"), "--log-format", "json", "create", "--bundle", _o.Bundle, "--pid-file", Path.Combine(_o.StateDir, "init.pid") };
+            var sub = new List<string> { "--log", Path.Combine(_o.StateDir, "runtime-create.log"), "--log-format", "json" };
+            if (_o.Exec)
+            {
+                // The exec'd process outlives `runc exec --detach` and is re-parented to us (subreaper).
+                sub.AddRange(new[] { "exec", "--process", _o.Process, "--detach", "--pid-file", Path.Combine(_o.StateDir, "init.pid") });
+            }
+            else
+            {
+                sub.AddRange(new[] { "create", "--bundle", _o.Bundle, "--pid-file", Path.Combine(_o.StateDir, "init.pid") });
+            }
             if (_o.Tty)
             {
                 sub.Add("--console-socket");
@@ -316,7 +335,10 @@ internal sealed unsafe class Supervisor
             {
                 Libc.SetNonBlocking(_stdinFd);
             }
-            FindMemoryCgroup();
+            if (!_o.Exec)
+            {
+                FindMemoryCgroup();
+            }
             return null;
         }
         finally
@@ -863,6 +885,12 @@ internal sealed unsafe class Supervisor
                     Reply(c, Json.Error("container is not running"));
                     return;
                 }
+                if (_o.Exec)
+                {
+                    // An exec process is signalled directly: `runc kill` would signal the container's init.
+                    Reply(c, Libc.kill(_initPid, signal) == 0 ? "{\"ok\":true}" : Json.Error("kill: " + Libc.StrError(Libc.Errno)));
+                    return;
+                }
                 {
                     var sub = new List<string> { "kill" };
                     if (all)
@@ -898,6 +926,7 @@ internal sealed unsafe class Supervisor
                         return;
                     }
                     c.Mode = Mode.Attach;
+                    _hold = false;
                     c.AttachStdin = stdin && _o.Stdin;
                     c.AttachStdout = stdout;
                     c.AttachStderr = stderr;
@@ -1165,7 +1194,8 @@ internal sealed unsafe class Supervisor
                     _exitSignal = sig;
                     _exitCode = 128 + sig;
                 }
-                _drainDeadline = Environment.TickCount64 + 2000;
+                // An exec nobody has attached to yet keeps its output for a while for the first client.
+                _drainDeadline = Environment.TickCount64 + (_hold ? 10000 : 2000);
                 if (_pidFd >= 0)
                 {
                     Libc.close(_pidFd);
@@ -1203,7 +1233,10 @@ internal sealed unsafe class Supervisor
         }
         _oomKilled = _memoryEventsFile != null && ReadOomKills() > _oomAtStart;
         WriteAtomically("exit.json", ExitJson() + "\n");
-        RunRuntime(new List<string> { "delete", "-f", _o.Id }, out _);
+        if (!_o.Exec)
+        {
+            RunRuntime(new List<string> { "delete", "-f", _o.Id }, out _);
+        }
         // Stop taking new clients; tell waiters; let attachers drain (bounded), then go.
         Libc.close(_listenFd);
         _listenFd = -1;
@@ -1307,12 +1340,12 @@ internal sealed unsafe class Supervisor
             Add(_listenFd, Libc.POLLIN, ListenTag);
         }
         int outIndex = -1;
-        if (_outFd >= 0)
+        if (_outFd >= 0 && !_hold)
         {
             outIndex = _npfd;
             Add(_outFd, Libc.POLLIN, OutTag);
         }
-        if (_errFd >= 0)
+        if (_errFd >= 0 && !_hold)
         {
             Add(_errFd, Libc.POLLIN, ErrTag);
         }
