@@ -100,4 +100,22 @@ public sealed class DockerCliContainerTests(DaemonFixture fx) : IClassFixture<Da
         Assert.Contains("image is being used by stopped container " + id[..12], byId.Stderr);
         Assert.Equal(0, (await D.DockerAsync("rm", id)).ExitCode);
     }
+
+    [Fact]
+    public async Task Top_stats_rename_and_start_attached()
+    {
+        Assert.Equal(0, (await D.DockerAsync("run", "-d", "--name", "webtop", "busybox", "httpd", "-f", "-p", "8080")).ExitCode);
+        var top = await D.DockerAsync("top", "webtop");
+        Assert.Matches(@"^UID\s+PID\s+PPID\s+C\s+STIME\s+TTY\s+TIME\s+CMD", top.Stdout);
+        Assert.Contains("httpd -f -p 8080", top.Stdout);
+        var stats = await D.DockerAsync("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "webtop");
+        Assert.Equal("webtop 1", stats.Stdout.Trim());
+        Assert.Equal(0, (await D.DockerAsync("rename", "webtop", "webtop2")).ExitCode);
+        Assert.Contains("webtop2", (await D.DockerAsync("ps", "--format", "{{.Names}}")).Stdout);
+        Assert.Equal(0, (await D.DockerAsync("rm", "-f", "webtop2")).ExitCode);
+        var id = (await D.DockerAsync("create", "busybox", "echo", "started-attached")).Stdout.Trim();
+        var start = await D.DockerAsync("start", "-a", id);
+        Assert.Equal("started-attached\n", start.Stdout);
+        Assert.Equal(0, (await D.DockerAsync("rm", id)).ExitCode);
+    }
 }

@@ -59,6 +59,28 @@ public static class ContainerEndpoints
             await containers.ResizeAsync(ctx.Route("id"), ctx.QueryInt("h") ?? 0, ctx.QueryInt("w") ?? 0, ctx.Aborted);
             ctx.Response.StatusCode = 200;
         });
+        r.Get("/containers/{id}/top", ctx => ctx.JsonAsync(containers.Top(ctx.Route("id"), ctx.Query("ps_args")), WharfJsonContext.Default.ContainerTopResponse));
+        r.Post("/containers/{id}/rename", ctx =>
+        {
+            containers.Rename(ctx.Route("id"), ctx.Query("name") ?? "");
+            return ctx.NoContentAsync();
+        });
+        r.Get("/containers/{id}/stats", async ctx =>
+        {
+            var stream = ctx.Query("stream") is not { Length: > 0 } st || ctx.QueryBool("stream");
+            if (!stream)
+            {
+                await ctx.JsonAsync(await containers.StatsAsync(ctx.Route("id"), ctx.QueryBool("one-shot"), ctx.Aborted), WharfJsonContext.Default.ContainerStats);
+                return;
+            }
+            var frames = containers.StatsStreamAsync(ctx.Route("id"), ctx.Aborted);
+            await ctx.BeginStreamAsync();
+            try
+            {
+                await foreach (var frame in frames) await ctx.StreamLineAsync(frame, WharfJsonContext.Default.ContainerStats);
+            }
+            catch (OperationCanceledException) { }
+        });
         r.Delete("/containers/{id}", async ctx =>
         {
             await containers.RemoveAsync(ctx.Route("id"), ctx.QueryBool("force"), ctx.QueryBool("v"), ctx.Aborted);
