@@ -118,4 +118,19 @@ public sealed class DockerCliContainerTests(DaemonFixture fx) : IClassFixture<Da
         Assert.Equal("started-attached\n", start.Stdout);
         Assert.Equal(0, (await D.DockerAsync("rm", id)).ExitCode);
     }
+
+    [Fact]
+    public async Task Pause_and_unpause()
+    {
+        Assert.Equal(0, (await D.DockerAsync("run", "-d", "--name", "sleeper", "busybox", "sleep", "100")).ExitCode);
+        Assert.Equal(0, (await D.DockerAsync("pause", "sleeper")).ExitCode);
+        Assert.Equal("paused true", (await D.DockerAsync("inspect", "-f", "{{.State.Status}} {{.State.Paused}}", "sleeper")).Stdout.Trim());
+        Assert.Matches(@"\(Paused\)", (await D.DockerAsync("ps", "--filter", "name=sleeper", "--format", "{{.Status}}")).Stdout);
+        var again = await D.DockerAsync("pause", "sleeper");
+        Assert.NotEqual(0, again.ExitCode);
+        Assert.Contains("is already paused", again.Stderr);
+        Assert.Equal(0, (await D.DockerAsync("unpause", "sleeper")).ExitCode);
+        Assert.Equal("running false", (await D.DockerAsync("inspect", "-f", "{{.State.Status}} {{.State.Paused}}", "sleeper")).Stdout.Trim());
+        Assert.Equal(0, (await D.DockerAsync("rm", "-f", "sleeper")).ExitCode);
+    }
 }

@@ -59,6 +59,16 @@ public static class ContainerEndpoints
             await containers.ResizeAsync(ctx.Route("id"), ctx.QueryInt("h") ?? 0, ctx.QueryInt("w") ?? 0, ctx.Aborted);
             ctx.Response.StatusCode = 200;
         });
+        r.Post("/containers/{id}/pause", async ctx =>
+        {
+            await containers.SetPausedAsync(ctx.Route("id"), true, ctx.Aborted);
+            ctx.Response.StatusCode = 204;
+        });
+        r.Post("/containers/{id}/unpause", async ctx =>
+        {
+            await containers.SetPausedAsync(ctx.Route("id"), false, ctx.Aborted);
+            ctx.Response.StatusCode = 204;
+        });
         r.Get("/containers/{id}/top", ctx => ctx.JsonAsync(containers.Top(ctx.Route("id"), ctx.Query("ps_args")), WharfJsonContext.Default.ContainerTopResponse));
         r.Post("/containers/{id}/rename", ctx =>
         {

@@ -47,7 +47,7 @@ public sealed partial class ContainerService
         static string Ago(string rfc) => DateTimeOffset.TryParse(rfc, out var t) ? HumanDuration(DateTimeOffset.UtcNow - t) : "";
         return s.Status switch
         {
-            "running" => "Up " + Ago(s.StartedAt) + (s.Paused ? " (Paused)" : ""),
+            "running" or "paused" => "Up " + Ago(s.StartedAt) + (s.Paused ? " (Paused)" : ""),
             "exited" => $"Exited ({s.ExitCode}) {Ago(s.FinishedAt)} ago",
             "created" => "Created",
             var other => other,

@@ -148,6 +148,7 @@ public sealed partial class ContainerService
         try
         {
             c.State.Running = false;
+            c.State.Paused = false;
             c.State.Status = "exited";
             c.State.Pid = 0;
             c.State.ExitCode = exit?["exitCode"]?.GetValue<int>() ?? 137;
