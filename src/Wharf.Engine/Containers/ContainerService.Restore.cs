@@ -92,8 +92,7 @@ public sealed partial class ContainerService
         c.Doc.RestartCount++;
         try
         {
-            await StartAsync(c.Id, CancellationToken.None);
-            Publish(c, "restart");
+            if (await StartAsync(c.Id, CancellationToken.None, byPolicy: true)) Publish(c, "restart");
         }
         catch (WharfException) { }
     }

@@ -17,13 +17,15 @@ public sealed partial class ContainerService
         : "wharf-shim";
 
     /// <summary>POST /containers/{id}/start; false when it already runs (Docker's 304).</summary>
-    public async Task<bool> StartAsync(string idOrName, CancellationToken ct)
+    public async Task<bool> StartAsync(string idOrName, CancellationToken ct, bool byPolicy = false)
     {
         var c = Get(idOrName);
         await c.Lock.WaitAsync(ct);
         try
         {
             if (c.State.Running) return false;
+            // A user's stop wins over a restart the policy scheduled before it.
+            if (byPolicy && c.StoppedByUser) return false;
             await StartLockedAsync(c, ct);
             return true;
         }
@@ -209,7 +211,11 @@ public sealed partial class ContainerService
         var c = Get(idOrName);
         // Also cancels a policy restart waiting in its back-off.
         MarkStoppedByUser(c, true);
-        if (!c.State.Running) return false;
+        // Wait for a start in progress (a policy restart) so it is either skipped or stopped here.
+        await c.Lock.WaitAsync(ct);
+        bool running = c.State.Running;
+        c.Lock.Release();
+        if (!running) return false;
         var stopSignal = signal ?? c.Doc.Config?.StopSignal ?? "TERM";
         int timeout = timeoutSeconds ?? c.Doc.Config?.StopTimeout ?? 10;
         try { await KillAsync(c.Id, stopSignal, ct); } catch (ConflictException) { return true; }
