@@ -255,25 +255,9 @@ public abstract partial class RotatedLogReader
                             }
                         }
                         reader.Reset();
-                        var newer = new List<string>();
-                        for (int k = 1; k < 1000; k++)
+                        var (rotatedFiles, newLive) = OpenRotatedSince(live.Inode);
+                        foreach (var f in rotatedFiles)
                         {
-                            string p = Path + "." + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                            ulong ino = LstatInode(p);
-                            if (ino == 0 || ino == live.Inode)
-                            {
-                                break;
-                            }
-                            newer.Add(p);
-                        }
-                        newer.Reverse();
-                        foreach (var p in newer)
-                        {
-                            var f = TryOpen(p);
-                            if (f == null)
-                            {
-                                continue;
-                            }
                             files.Add(f);
                             foreach (var r in reader.ReadAvailable(f, final: true))
                             {
@@ -288,7 +272,8 @@ public abstract partial class RotatedLogReader
                             }
                             reader.Reset();
                         }
-                        live = null;
+                        live = newLive;
+                        if (live is not null) files.Add(live);
                         continue;
                     }
                 }
@@ -427,6 +412,59 @@ public abstract partial class RotatedLogReader
                 h.DangerousRelease();
             }
         }
+    }
+
+    /// <summary>
+    /// Opens, oldest first, the files rotated after the one with inode <paramref name="oldLive"/>. The writer
+    /// may rotate again while we look, renaming every file: the scan is repeated until two scans agree
+    /// and each opened handle is the file the scan saw, so no file is skipped or read twice.
+    /// </summary>
+    private (List<OpenFile> Rotated, OpenFile? Live) OpenRotatedSince(ulong oldLive)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var seen = ScanRotated(oldLive);
+            var liveInode = LstatInode(Path);
+            var opened = new List<OpenFile>();
+            bool ok = true;
+            foreach (var (p, ino) in seen)
+            {
+                var f = TryOpen(p);
+                if (f is null || f.Inode != ino)
+                {
+                    f?.Dispose();
+                    ok = false;
+                    break;
+                }
+                opened.Add(f);
+            }
+            // The live file belongs to the same snapshot: opening it by name later could skip one rotated meanwhile.
+            var live = ok && liveInode != 0 ? TryOpen(Path) : null;
+            if (live is not null && live.Inode != liveInode) ok = false;
+            if (ok && (attempt >= 50 || (ScanRotated(oldLive).SequenceEqual(seen) && LstatInode(Path) == liveInode)))
+            {
+                opened.Reverse();
+                return (opened, live);
+            }
+            live?.Dispose();
+            foreach (var f in opened) f.Dispose();
+        }
+    }
+
+    private List<(string Path, ulong Inode)> ScanRotated(ulong oldLive)
+    {
+        var list = new List<(string, ulong)>();
+        for (int k = 1; k < 1000; k++)
+        {
+            string p = Path + "." + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ulong ino = LstatInode(p);
+            if (ino == 0 || ino == oldLive)
+            {
+                break;
+            }
+            list.Add((p, ino));
+        }
+        return list;
     }
 
     /// <summary>Inode of the file at <paramref name="path"/>, 0 if it does not exist.</summary>
