@@ -379,40 +379,7 @@ public abstract partial class RotatedLogReader
         }
     }
 
-    [StructLayout(LayoutKind.Sequential, Size = 256)]
-    private struct StatX
-    {
-        public uint Mask;
-        public uint BlockSize;
-        public ulong Attributes;
-        public uint NLink;
-        public uint Uid;
-        public uint Gid;
-        public ushort Mode;
-        private readonly ushort _spare0;
-        public ulong Ino;
-    }
-
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int StatXNative(int dirfd, string path, int flags, uint mask, out StatX buf);
-
-    private static ulong FdInode(SafeFileHandle h)
-    {
-        bool added = false;
-        try
-        {
-            h.DangerousAddRef(ref added);
-            // AT_EMPTY_PATH: stat the descriptor itself.
-            return StatXNative((int)h.DangerousGetHandle(), "", 0x1000, 0x100, out var st) == 0 ? st.Ino : 0;
-        }
-        finally
-        {
-            if (added)
-            {
-                h.DangerousRelease();
-            }
-        }
-    }
+    private static ulong FdInode(SafeFileHandle h) => Native.Libc.TryFstat(h, out var st) ? st.Ino : 0;
 
     /// <summary>
     /// Opens, oldest first, the files rotated after the one with inode <paramref name="oldLive"/>. The writer
@@ -468,8 +435,7 @@ public abstract partial class RotatedLogReader
     }
 
     /// <summary>Inode of the file at <paramref name="path"/>, 0 if it does not exist.</summary>
-    private static ulong LstatInode(string path)
-        => StatXNative(-100, path, 0x100, 0x100, out var st) == 0 ? st.Ino : 0;
+    private static ulong LstatInode(string path) => Native.Libc.TryLstat(path, out var st) ? st.Ino : 0;
 
     /// <summary>Reads the bytes [from, to) of a file.</summary>
     protected static void ReadAt(SafeFileHandle h, Span<byte> dest, long offset)

@@ -90,6 +90,21 @@ internal static partial class Libc
     public static bool TryLstat(string path, out StatX st)
         => StatXNative(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out st) == 0;
 
+    /// <summary>fstat of an open descriptor (statx with AT_EMPTY_PATH); false on failure.</summary>
+    public static bool TryFstat(Microsoft.Win32.SafeHandles.SafeFileHandle handle, out StatX st)
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return StatXNative((int)handle.DangerousGetHandle(), "", 0x1000 /* AT_EMPTY_PATH */, STATX_BASIC_STATS, out st) == 0;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
     /// <summary>lstat that throws on failure.</summary>
     public static StatX Lstat(string path)
     {
