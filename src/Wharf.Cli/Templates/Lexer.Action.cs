@@ -220,7 +220,12 @@ internal sealed partial class Lexer
         return c is '.' or ',' or '|' or ':' or ')' or '(' || StartsWith(_pos, RightDelim);
     }
 
-    private bool LexChar()
+    private bool LexChar() => LexEscaped('\'', TokenKind.CharConstant, "unterminated character constant");
+
+    private bool LexQuote() => LexEscaped('"', TokenKind.String, "unterminated quoted string");
+
+    // Character constants and interpreted strings scan alike: backslash escapes, no newline inside.
+    private bool LexEscaped(char close, TokenKind kind, string unterminated)
     {
         while (true)
         {
@@ -236,39 +241,12 @@ internal sealed partial class Lexer
 
             if (c is -1 or '\n')
             {
-                return Error("unterminated character constant");
+                return Error(unterminated);
             }
 
-            if (c == '\'')
+            if (c == close)
             {
-                Emit(TokenKind.CharConstant);
-                return true;
-            }
-        }
-    }
-
-    private bool LexQuote()
-    {
-        while (true)
-        {
-            var c = Next();
-            if (c == '\\')
-            {
-                c = Next();
-                if (c != -1 && c != '\n')
-                {
-                    continue;
-                }
-            }
-
-            if (c is -1 or '\n')
-            {
-                return Error("unterminated quoted string");
-            }
-
-            if (c == '"')
-            {
-                Emit(TokenKind.String);
+                Emit(kind);
                 return true;
             }
         }
