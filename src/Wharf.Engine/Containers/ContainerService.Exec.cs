@@ -218,7 +218,7 @@ public sealed partial class ContainerService
     private async Task<JsonObject> LaunchExecShimAsync(Container c, ExecInstance e, string processFile, bool detach, List<int>? size, CancellationToken ct)
     {
         var hc = c.Doc.HostConfig!;
-        var runtime = hc.Runtime is { Length: > 0 } r && _options.Runtimes.TryGetValue(r, out var rt) ? rt.Path : "runc";
+        var runtime = RuntimePath(hc);
         var psi = new ProcessStartInfo(ShimBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add("exec");
         foreach (var a in new[] { "--id", c.Id, "--runtime", runtime, "--runtime-root", _options.EffectiveRuntimeRoot, "--state-dir", e.StateDir, "--process", processFile })

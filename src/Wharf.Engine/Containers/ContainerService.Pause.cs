@@ -14,7 +14,7 @@ public sealed partial class ContainerService
             if (!c.State.Running) throw new ConflictException($"Container {c.Id} is not running");
             if (pause && c.State.Paused) throw new ConflictException($"Container {c.Id} is already paused");
             if (!pause && !c.State.Paused) throw new ConflictException($"Container {c.Id} is not paused");
-            var runtime = c.Doc.HostConfig?.Runtime is { Length: > 0 } r && _options.Runtimes.TryGetValue(r, out var rt) ? rt.Path : "runc";
+            var runtime = RuntimePath(c.Doc.HostConfig);
             var psi = new ProcessStartInfo(runtime) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             foreach (var a in new[] { "--root", _options.EffectiveRuntimeRoot, pause ? "pause" : "resume", c.Id }) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;

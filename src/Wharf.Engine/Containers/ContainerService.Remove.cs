@@ -23,7 +23,7 @@ public sealed partial class ContainerService
             _db.DeleteContainer(c.Id);
             try { Directory.Delete(Dir(c.Id), true); } catch (DirectoryNotFoundException) { }
             try { Directory.Delete(ShimDir(c.Id), true); } catch (DirectoryNotFoundException) { }
-            var cgroups = CgroupManager.Create();
+            var cgroups = _cgroups.Value;
             var parent = "/" + _options.CgroupParent.Trim('/');
             await cgroups.RemoveAsync(parent, c.Id, ct);
             if (_containers.IsEmpty) cgroups.RemoveParentIfEmpty(parent);

@@ -16,6 +16,13 @@ public sealed partial class ContainerService
         : File.Exists(Path.Combine(AppContext.BaseDirectory, "wharf-shim")) ? Path.Combine(AppContext.BaseDirectory, "wharf-shim")
         : "wharf-shim";
 
+    /// <summary>The runtime binary for a container: its --runtime or the daemon's default, via daemon.json `runtimes`.</summary>
+    internal string RuntimePath(Api.Models.HostConfig? hc)
+    {
+        var name = hc?.Runtime is { Length: > 0 } r ? r : _options.DefaultRuntime;
+        return _options.Runtimes.TryGetValue(name, out var rt) ? rt.Path : name;
+    }
+
     /// <summary>POST /containers/{id}/start; false when it already runs (Docker's 304).</summary>
     public async Task<bool> StartAsync(string idOrName, CancellationToken ct, bool byPolicy = false)
     {
@@ -106,7 +113,7 @@ public sealed partial class ContainerService
         var config = c.Doc.Config!;
         var hc = c.Doc.HostConfig!;
         var psi = new ProcessStartInfo(ShimBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var runtime = hc.Runtime is { Length: > 0 } r && _options.Runtimes.TryGetValue(r, out var rt) ? rt.Path : "runc";
+        var runtime = RuntimePath(hc);
         string[] args =
         [
             "--id", c.Id, "--bundle", bundle, "--runtime", runtime, "--runtime-root", _options.EffectiveRuntimeRoot,
