@@ -57,6 +57,7 @@ bench_ratio() {
 # bench_wharfd_binary: the wharfd to benchmark: $WHARFD if set, else the Release build output,
 # built first if it is missing.
 bench_wharfd_binary() {
+  if [ -n "${BENCH_AOT:-}" ] && [ -z "${WHARFD:-}" ]; then bench_publish_aot; return; fi
   if [ -n "${WHARFD:-}" ]; then
     [ -x "$WHARFD" ] || bench_die "WHARFD=$WHARFD is not an executable"
     echo "$WHARFD"; return
@@ -69,6 +70,21 @@ bench_wharfd_binary() {
   fi
   [ -x "$bin" ] || bench_die "no wharfd at $bin after the build"
   echo "$bin"
+}
+
+# bench_publish_aot: publishes wharfd and wharf-shim as NativeAOT binaries (what users run) into
+# out/bench/wharfd/ (the shim beside wharfd, where wharfd looks for it) unless they are already there
+# and newer than every source file; prints the wharfd path.
+bench_publish_aot() {
+  local out=$REPO_DIR/out/bench
+  if [ ! -x "$out/wharfd/wharfd" ] || [ ! -x "$out/wharfd/wharf-shim" ] \
+     || [ -n "$(find "$REPO_DIR/src" -name '*.cs' -newer "$out/wharfd/wharfd" -print -quit)" ]; then
+    bench_log "publishing wharfd and wharf-shim (NativeAOT) into $out"
+    (cd "$REPO_DIR" && dotnet publish src/Wharf.Daemon -c Release -r linux-x64 -o "$out/wharfd" -nologo -v q \
+      && dotnet publish src/Wharf.Shim -c Release -r linux-x64 -o "$out/wharfd" -nologo -v q) >&2 \
+      || bench_die "NativeAOT publish failed"
+  fi
+  echo "$out/wharfd/wharfd"
 }
 
 # bench_wharfd_start: makes T=/tmp/wharf-bench-XXXX, starts a private wharfd on $T/run/wharf.sock

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Wharf.Engine.Util;
 
 namespace Wharf.Engine.Archive;
 
@@ -67,6 +68,7 @@ internal sealed class ExternalDecompressor : ReadOnlyStream
         if (disposing)
         {
             if (!_process.HasExited) try { _process.Kill(); } catch (InvalidOperationException) { }
+            _process.OwnStreams().Dispose();
             _process.Dispose();
         }
         base.Dispose(disposing);

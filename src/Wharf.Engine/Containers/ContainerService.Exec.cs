@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Wharf.Api.Models;
 using Wharf.Engine.Runtime;
+using Wharf.Engine.Util;
 
 namespace Wharf.Engine.Containers;
 
@@ -229,6 +230,7 @@ public sealed partial class ContainerService
         if (e.Config.DetachKeys is { Length: > 0 } keys) { psi.ArgumentList.Add("--detach-keys"); psi.ArgumentList.Add(keys); }
         if (e.Config.Tty && size is [var h, var w, ..]) { psi.ArgumentList.Add("--console-size"); psi.ArgumentList.Add($"{h},{w}"); }
         using var p = Process.Start(psi) ?? throw new WharfException("cannot start wharf-shim");
+        using var streams = p.OwnStreams();
         var line = await p.StandardOutput.ReadLineAsync(ct);
         var stderr = await p.StandardError.ReadToEndAsync(ct);
         await p.WaitForExitAsync(ct);

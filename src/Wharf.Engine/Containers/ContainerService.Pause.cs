@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Wharf.Engine.Util;
 
 namespace Wharf.Engine.Containers;
 
@@ -18,6 +19,7 @@ public sealed partial class ContainerService
             var psi = new ProcessStartInfo(runtime) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             foreach (var a in new[] { "--root", _options.EffectiveRuntimeRoot, pause ? "pause" : "resume", c.Id }) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
+            using var streams = p.OwnStreams();
             var err = await p.StandardError.ReadToEndAsync(ct);
             await p.WaitForExitAsync(ct);
             if (p.ExitCode != 0) throw new WharfException($"{(pause ? "pausing" : "unpausing")} container {c.Id}: {err.Trim()}");

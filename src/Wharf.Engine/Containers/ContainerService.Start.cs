@@ -5,6 +5,7 @@ using Wharf.Api.Models;
 using Wharf.Engine.Images;
 using Wharf.Engine.Native;
 using Wharf.Engine.Runtime;
+using Wharf.Engine.Util;
 
 namespace Wharf.Engine.Containers;
 
@@ -132,6 +133,7 @@ public sealed partial class ContainerService
             psi.ArgumentList.Add($"{size[0]},{size[1]}");
         }
         using var p = Process.Start(psi) ?? throw new WharfException("cannot start wharf-shim");
+        using var streams = p.OwnStreams();
         var line = await p.StandardOutput.ReadLineAsync(ct);
         var err = await p.StandardError.ReadToEndAsync(ct);
         await p.WaitForExitAsync(ct);
