@@ -133,4 +133,39 @@ public sealed class DockerCliContainerTests(DaemonFixture fx) : IClassFixture<Da
         Assert.Equal("running false", (await D.DockerAsync("inspect", "-f", "{{.State.Status}} {{.State.Paused}}", "sleeper")).Stdout.Trim());
         Assert.Equal(0, (await D.DockerAsync("rm", "-f", "sleeper")).ExitCode);
     }
+
+    [Fact]
+    public async Task Ps_filters_sizes_and_disk_usage()
+    {
+        Assert.Equal(0, (await D.DockerAsync("run", "-d", "--name", "psf-up", "-l", "psf=1", "busybox", "sleep", "100")).ExitCode);
+        Assert.Equal(3, (await D.DockerAsync("run", "--name", "psf-exited", "-l", "psf=1", "busybox", "sh", "-c", "head -c 100000 /dev/zero > /big; exit 3")).ExitCode);
+        Assert.Equal(0, (await D.DockerAsync("create", "--name", "psf-created", "-l", "psf=1", "--expose", "80", "busybox", "true")).ExitCode);
+        async Task<string> Names(params string[] filters)
+        {
+            var args = new List<string> { "ps", "-a", "--filter", "label=psf=1", "--format", "{{.Names}}" };
+            foreach (var f in filters) args.AddRange(["--filter", f]);
+            var r = await D.DockerAsync([.. args], null);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            return string.Join(' ', r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        Assert.Equal("psf-exited psf-up", await Names("before=psf-created"));
+        Assert.Equal("psf-created psf-exited", await Names("since=psf-up"));
+        Assert.Equal("psf-exited", await Names("status=exited"));
+        Assert.Equal("psf-exited", await Names("exited=3"));
+        Assert.Equal("psf-created", await Names("expose=70-90/tcp"));
+        Assert.Equal("", await Names("expose=80/udp"));
+        Assert.Equal("psf-created psf-exited psf-up", await Names("network=bridge", "is-task=false"));
+        var bad = await D.DockerAsync("ps", "--filter", "expose=x");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("invalid filter", bad.Stderr);
+
+        // -s: the writable layer's size, and the image's added as "virtual".
+        var size = (await D.DockerAsync("ps", "-as", "--filter", "name=psf-exited", "--format", "{{.Size}}")).Stdout.Trim();
+        Assert.Matches(@"^100kB \(virtual [0-9.]+MB\)$", size);
+        var df = await D.DockerAsync("system", "df", "--format", "{{.Type}} {{.TotalCount}} {{.Active}}");
+        Assert.Matches(@"Containers [3-9]\d* [1-9]", df.Stdout);
+        var verbose = (await D.DockerAsync("system", "df", "-v")).Stdout;
+        Assert.Matches(@"psf-exited", verbose);
+        Assert.Equal(0, (await D.DockerAsync("rm", "-f", "psf-up", "psf-exited", "psf-created")).ExitCode);
+    }
 }

@@ -147,7 +147,7 @@ public sealed class DiskUsage
 {
     public long LayersSize { get; set; }
     public List<ImageSummary> Images { get; set; } = [];
-    public List<System.Text.Json.Nodes.JsonObject> Containers { get; set; } = [];
+    public List<ContainerSummary> Containers { get; set; } = [];
     public List<System.Text.Json.Nodes.JsonObject> Volumes { get; set; } = [];
     public List<System.Text.Json.Nodes.JsonObject> BuildCache { get; set; } = [];
 }

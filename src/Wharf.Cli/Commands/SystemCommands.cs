@@ -386,11 +386,10 @@ internal static class SystemCommands
         int cActive = 0;
         foreach (var c in du.Containers)
         {
-            var state = Str(c["State"]);
-            var active = state.Contains("running") || state.Contains("paused") || state.Contains("restarting");
+            var active = c.State is "running" or "paused" or "restarting";
             if (active) cActive++;
-            else cReclaim += L(c["SizeRw"]);
-            cSize += L(c["SizeRw"]);
+            else cReclaim += c.SizeRw ?? 0;
+            cSize += c.SizeRw ?? 0;
         }
         rows.Add(DfRow("Containers", I(du.Containers.Count), I(cActive), HumanUnits.HumanSize(cSize), Pct(cReclaim, cSize)));
 
@@ -442,7 +441,15 @@ internal static class SystemCommands
         sb.Append(Formatter.Render("table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}",
             header, rows));
         sb.Append("\nContainers space usage:\n\n");
-        sb.Append(Formatter.AlignColumns("CONTAINER ID\tIMAGE\tCOMMAND\tLOCAL VOLUMES\tSIZE\tCREATED\tSTATUS\tNAMES\n"));
+        var containers = new StringBuilder("CONTAINER ID\tIMAGE\tCOMMAND\tLOCAL VOLUMES\tSIZE\tCREATED\tSTATUS\tNAMES\n");
+        foreach (var c in du.Containers)
+        {
+            var command = c.Command.Length > 19 ? c.Command[..19] + "…" : c.Command;
+            var created = HumanUnits.HumanDuration(now - DateTimeOffset.FromUnixTimeSeconds(c.Created)) + " ago";
+            var volumes = c.Mounts.Count(m => m.Type == "volume");
+            containers.Append(CultureInfo.InvariantCulture, $"{c.Id[..12]}\t{c.Image}\t\"{command}\"\t{volumes}\t{HumanUnits.HumanSize(c.SizeRw ?? 0)}\t{created}\t{c.Status}\t{string.Join(',', c.Names.Select(n => n.TrimStart('/')))}\n");
+        }
+        sb.Append(Formatter.AlignColumns(containers.ToString()));
         sb.Append("\nLocal Volumes space usage:\n\n");
         sb.Append(Formatter.AlignColumns("VOLUME NAME\tLINKS\tSIZE\n"));
         sb.Append("\nBuild cache usage: ").Append(HumanUnits.HumanSize(0)).Append("\n\n");

@@ -15,7 +15,7 @@ public static class ContainerEndpoints
     {
         var containers = engine.Containers;
         r.Get("/containers/json", ctx => ctx.JsonAsync(
-            containers.List(ctx.QueryBool("all"), ctx.QueryInt("limit") ?? (ctx.QueryBool("latest") ? 1 : null), ctx.Filters()),
+            containers.List(ctx.QueryBool("all"), ctx.QueryInt("limit") ?? (ctx.QueryBool("latest") ? 1 : null), ctx.Filters(), ctx.QueryBool("size")),
             WharfJsonContext.Default.ListContainerSummary));
         r.Post("/containers/create", async ctx =>
         {

@@ -18,6 +18,7 @@ public static class SystemEndpoints
         {
             LayersSize = engine.Images.LayersSize(),
             Images = engine.Images.ListForDiskUsage(),
+            Containers = engine.Containers.List(all: true, limit: null, filters: [], size: true),
         }, WharfJsonContext.Default.DiskUsage));
     }
 

@@ -6,10 +6,13 @@ namespace Wharf.Engine.Containers;
 
 public sealed partial class ContainerService
 {
-    /// <summary>GET /containers/json.</summary>
-    public List<ContainerSummary> List(bool all, int? limit, Dictionary<string, List<string>> filters)
+    /// <summary>GET /containers/json; <paramref name="size"/> adds SizeRw and SizeRootFs (a walk of each upper dir).</summary>
+    public List<ContainerSummary> List(bool all, int? limit, Dictionary<string, List<string>> filters, bool size = false)
     {
-        var list = _containers.Values.OrderByDescending(c => c.Doc.Created).Where(c => all || c.State.Running || limit is > 0).ToList();
+        var ordered = _containers.Values.OrderByDescending(c => c.Doc.Created).ToList();
+        // `before` and `since` also apply to stopped containers, as in Docker.
+        all |= filters.ContainsKey("before") || filters.ContainsKey("since");
+        var list = ordered.Where(c => all || c.State.Running || limit is > 0).ToList();
         foreach (var (key, values) in filters)
         {
             list = key switch
@@ -20,14 +23,65 @@ public sealed partial class ContainerService
                 "label" => list.Where(c => values.All(v => ImageService.LabelMatch(c.Doc.Config?.Labels, v))).ToList(),
                 "ancestor" => list.Where(c => values.Any(v => _images.TryResolveId(v, out _) == c.Doc.Image)).ToList(),
                 "exited" => list.Where(c => c.State.Status == "exited" && values.Contains(c.State.ExitCode.ToString())).ToList(),
+                "before" => list.Where(c => values.All(v => string.CompareOrdinal(c.Doc.Created, Get(v).Doc.Created) < 0)).ToList(),
+                "since" => list.Where(c => values.All(v => string.CompareOrdinal(c.Doc.Created, Get(v).Doc.Created) > 0)).ToList(),
+                "volume" => list.Where(c => values.Any(v => c.Doc.Mounts.Any(m => m.Name == v || m.Source == v || m.Destination == v))).ToList(),
+                "network" => list.Where(c => values.Any(v => NetworkNames(c).Contains(v))).ToList(),
+                "publish" or "expose" => list.Where(c => values.Any(v => PortMatch(c, v, key == "publish"))).ToList(),
+                "is-task" => list.Where(_ => values.Any(v => v == "false")).ToList(),
                 _ => throw new BadRequestException($"invalid filter '{key}'"),
             };
         }
         if (limit is > 0) list = list.Take(limit.Value).ToList();
-        return list.Select(Summary).ToList();
+        return list.Select(c => Summary(c, size)).ToList();
     }
 
-    private ContainerSummary Summary(Container c) => new()
+    private static IEnumerable<string> NetworkNames(Container c)
+    {
+        if (c.Doc.NetworkSettings?.Networks is { Count: > 0 } nets) return nets.Keys;
+        var mode = c.Doc.HostConfig?.NetworkMode;
+        return [mode is null or "" or "default" ? "bridge" : mode];
+    }
+
+    /// <summary>`publish=80`, `publish=8080/udp`, `expose=80-90/tcp`: the container port (expose) or the host port (publish).</summary>
+    private static bool PortMatch(Container c, string filter, bool published)
+    {
+        var (range, proto) = filter.Split('/') is [var r, var p] ? (r, p) : (filter, "tcp");
+        var bounds = range.Split('-');
+        if (!int.TryParse(bounds[0], out var lo) || !int.TryParse(bounds[^1], out var hi) || bounds.Length > 2 || lo > hi)
+            throw new BadRequestException($"invalid filter: {(published ? "publish" : "expose")}={filter}");
+        if (published)
+            return (c.Doc.HostConfig?.PortBindings ?? []).Any(kv => kv.Key.EndsWith("/" + proto, StringComparison.Ordinal)
+                && (kv.Value ?? []).Any(b => int.TryParse(b.HostPort, out var hp) && hp >= lo && hp <= hi));
+        return (c.Doc.Config?.ExposedPorts ?? []).Keys.Any(k => k.Split('/') is [var port, var pr] && pr == proto
+            && int.TryParse(port, out var n) && n >= lo && n <= hi);
+    }
+
+    /// <summary>Bytes in the container's writable layer: its upper directory, without descending into other filesystems.</summary>
+    public long SizeRw(Container c)
+    {
+        var upper = Path.Combine(Dir(c.Id), "upper");
+        if (!Directory.Exists(upper)) return 0;
+        long total = 0;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        foreach (var f in new DirectoryInfo(upper).EnumerateFiles("*", options)) total += f.Length;
+        return total;
+    }
+
+    private long ImageSize(Container c) => _images.TryResolveId(c.Doc.Image, out _) is { } id ? _images.Resolve(id).Size : 0;
+
+    private ContainerSummary Summary(Container c, bool size)
+    {
+        var summary = Summary(c);
+        if (size)
+        {
+            summary.SizeRw = SizeRw(c);
+            summary.SizeRootFs = summary.SizeRw + ImageSize(c);
+        }
+        return summary;
+    }
+
+    internal ContainerSummary Summary(Container c) => new()
     {
         Id = c.Id,
         Names = ["/" + c.Name],
