@@ -65,6 +65,26 @@ public sealed class DaemonLifecycleTests
     }
 
     [Fact]
+    public async Task Start_up_drops_records_without_directories_and_directories_without_records()
+    {
+        await using var d = await WharfDaemon.StartNewAsync();
+        var kept = (await d.DockerAsync("create", "--name", "kept", "busybox", "true")).Stdout.Trim();
+        var lost = (await d.DockerAsync("create", "--name", "lost", "busybox", "true")).Stdout.Trim();
+        await d.StopAsync();
+        // As after a power loss that kept a removal's record but not its directory, and a crash between
+        // removing a record and its directory.
+        Directory.Delete(Path.Combine(d.DataRoot, "containers", lost), true);
+        var orphan = Path.Combine(d.DataRoot, "containers", new string('a', 64));
+        Directory.CreateDirectory(Path.Combine(orphan, "upper"));
+        await d.StartAsync();
+        Assert.Equal("kept", (await d.DockerAsync("ps", "-a", "--format", "{{.Names}}")).Stdout.Trim());
+        Assert.False(Directory.Exists(orphan));
+        Assert.True(Directory.Exists(Path.Combine(d.DataRoot, "containers", kept)));
+        // The name of the dropped record is free again.
+        Assert.Equal(0, (await d.DockerAsync("create", "--name", "lost", "busybox", "true")).ExitCode);
+    }
+
+    [Fact]
     public async Task Restart_always_brings_a_container_back()
     {
         await using var d = await WharfDaemon.StartNewAsync();

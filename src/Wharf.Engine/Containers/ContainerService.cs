@@ -8,6 +8,7 @@ using Wharf.Engine.Configuration;
 using Wharf.Engine.Events;
 using Wharf.Engine.Images;
 using Wharf.Engine.Metadata;
+using Wharf.Engine.Native;
 using Wharf.Engine.Runtime;
 
 namespace Wharf.Engine.Containers;
@@ -33,9 +34,24 @@ public sealed partial class ContainerService
         Directory.CreateDirectory(_root);
         foreach (var (id, doc) in db.ListContainers())
         {
+            // A removal the database had not made durable before a power loss: the directory is gone.
+            if (!Directory.Exists(Dir(id)))
+            {
+                db.DeleteContainer(id);
+                continue;
+            }
             var parsed = JsonSerializer.Deserialize(doc, WharfJsonContext.Default.ContainerInspectResponse);
             if (parsed is not null)
                 _containers[id] = new Container(parsed) { StoppedByUser = File.Exists(Path.Combine(_root, id, "stopped-by-user")) };
+        }
+        // Directories without a record: a removal interrupted between the record and the directory.
+        foreach (var dir in Directory.GetDirectories(_root))
+        {
+            if (_containers.ContainsKey(Path.GetFileName(dir))) continue;
+            var rootfs = Path.Combine(dir, "rootfs");
+            if (IsMounted(rootfs)) Libc.Umount2(rootfs, Libc.MNT_DETACH);
+            if (IsMounted(rootfs)) continue;
+            try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
         images.ContainerUsingImage = imageId => _containers.Values.FirstOrDefault(c => c.Doc.Image == imageId)?.Id[..12];
         images.ContainerCount = imageId => _containers.Values.Count(c => c.Doc.Image == imageId);
@@ -59,10 +75,11 @@ public sealed partial class ContainerService
         throw new NotFoundException($"No such container: {idOrName}");
     }
 
-    internal void Save(Container c)
+    /// <summary>Writes the container's document; <paramref name="durable"/> only for its creation (see MetadataStore.Write).</summary>
+    internal void Save(Container c, bool durable = false)
     {
         var json = JsonSerializer.Serialize(c.Doc, WharfJsonContext.Default.ContainerInspectResponse);
-        _db.SaveContainer(c.Id, c.Name, c.Doc.Image, json);
+        _db.SaveContainer(c.Id, c.Name, c.Doc.Image, json, durable);
     }
 
     internal void Publish(Container c, string action, Dictionary<string, string>? extra = null)
@@ -163,7 +180,7 @@ public sealed partial class ContainerService
             Directory.CreateDirectory(Path.Combine(dir, "work"));
             Directory.CreateDirectory(Path.Combine(dir, "rootfs"));
             _containers[id] = container;
-            Save(container);
+            Save(container, durable: true);
         }
         catch
         {

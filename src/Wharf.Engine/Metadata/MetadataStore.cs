@@ -65,19 +65,32 @@ public sealed partial class MetadataStore : IDisposable
         Exec($"INSERT OR IGNORE INTO kv(key, value) VALUES('schema', '{SchemaVersion}')");
     }
 
-    /// <summary>Runs <paramref name="work"/> in one transaction under the store's lock.</summary>
-    public T Write<T>(Func<SqliteTransaction, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction under the store's lock. A durable write is on disk
+    /// when this returns (the WAL is fsynced). A non-durable one survives a crash of the daemon, and is
+    /// made durable by the next durable write or checkpoint, but a power loss may lose it (never
+    /// corrupting the database): for frequent container state changes that start-up reconciles anyway.
+    /// </summary>
+    public T Write<T>(Func<SqliteTransaction, T> work, bool durable = true)
     {
         lock (_lock)
         {
-            using var tx = _db.BeginTransaction();
-            var result = work(tx);
-            tx.Commit();
-            return result;
+            if (!durable) Exec("PRAGMA synchronous=NORMAL");
+            try
+            {
+                using var tx = _db.BeginTransaction();
+                var result = work(tx);
+                tx.Commit();
+                return result;
+            }
+            finally
+            {
+                if (!durable) Exec("PRAGMA synchronous=FULL");
+            }
         }
     }
 
-    public void Write(Action<SqliteTransaction> work) => Write<int>(tx => { work(tx); return 0; });
+    public void Write(Action<SqliteTransaction> work, bool durable = true) => Write<int>(tx => { work(tx); return 0; }, durable);
 
     /// <summary>Runs a read under the store's lock.</summary>
     public T Read<T>(Func<SqliteConnection, T> work)
