@@ -33,6 +33,8 @@ using var loggerFactory = LoggerFactory.Create(b => b
     .AddFilter("Microsoft", LogLevel.Warning));
 var log = loggerFactory.CreateLogger("wharfd");
 
+var (nofileBefore, nofileAfter) = Wharf.Engine.Runtime.HostLimits.RaiseOpenFilesLimit();
+if (nofileAfter != nofileBefore) log.LogDebug("open files limit raised from {Before} to {After}", nofileBefore, nofileAfter);
 var pidFile = options.PidFile ?? Path.Combine(options.ExecRoot, "wharfd.pid");
 FileStream? dataRootLock = null;
 try

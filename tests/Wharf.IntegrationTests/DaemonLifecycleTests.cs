@@ -85,6 +85,21 @@ public sealed class DaemonLifecycleTests
     }
 
     [Fact]
+    public async Task The_open_files_limit_is_raised_to_the_hard_limit_and_passed_to_containers()
+    {
+        await using var d = new WharfDaemon();
+        d.Wrapper.AddRange(["prlimit", "--nofile=512:"]);
+        await d.StartAsync();
+        await d.ImportBusyboxAsync();
+        var limits = File.ReadAllLines($"/proc/{d.Pid}/limits").Single(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        var fields = limits.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(fields[4], fields[3]);
+        Assert.NotEqual("512", fields[3]);
+        var inContainer = await d.DockerAsync("run", "--rm", "busybox", "sh", "-c", "ulimit -n");
+        Assert.Equal(fields[3], inContainer.Stdout.Trim());
+    }
+
+    [Fact]
     public async Task Restart_always_brings_a_container_back()
     {
         await using var d = await WharfDaemon.StartNewAsync();

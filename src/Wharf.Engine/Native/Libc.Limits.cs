@@ -35,6 +35,9 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
     public static partial int GetRlimit(int resource, out Rlimit rlim);
 
+    [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
+    public static partial int SetRlimit(int resource, in Rlimit rlim);
+
     [LibraryImport("libc", EntryPoint = "sched_getaffinity", SetLastError = true)]
     public static unsafe partial int SchedGetAffinity(int pid, nint setSize, byte* mask);
 }

@@ -38,6 +38,18 @@ public sealed class HostLimits : IHostLimits
         return (r.Current, r.Max);
     }
 
+    /// <summary>
+    /// Raises this process's soft open-files limit to its hard limit, as the Go runtime does for dockerd:
+    /// the daemon holds descriptors per running container, and containers inherit its limits as
+    /// Docker's inherit dockerd's. Returns the soft limit before and after.
+    /// </summary>
+    public static (ulong Before, ulong After) RaiseOpenFilesLimit()
+    {
+        if (Libc.GetRlimit(Libc.RLIMIT_NOFILE, out var r) != 0 || r.Current >= r.Max) return (r.Current, r.Current);
+        var raised = new Libc.Rlimit { Current = r.Max, Max = r.Max };
+        return Libc.SetRlimit(Libc.RLIMIT_NOFILE, raised) == 0 ? (r.Current, r.Max) : (r.Current, r.Current);
+    }
+
     public bool CanRaiseHardLimits => (_caps.Value.Effective & (1UL << 24)) != 0;
 
     public IReadOnlySet<string> AvailableCapabilities =>

@@ -23,6 +23,8 @@ public sealed class WharfDaemon : IAsyncDisposable
     public string Host => "unix://" + SocketPath;
     public string DockerConfig => Path.Combine(Root, "docker-config");
     public List<string> ExtraArgs { get; } = [];
+    /// <summary>A command that execs wharfd with its arguments (e.g. prlimit), or empty.</summary>
+    public List<string> Wrapper { get; } = [];
     public string Log { get { lock (_log) return _log.ToString(); } }
     public int Pid => _process?.Id ?? 0;
 
@@ -65,8 +67,8 @@ public sealed class WharfDaemon : IAsyncDisposable
     public async Task StartAsync()
     {
         if (!File.Exists(Repo.Wharfd)) throw new FileNotFoundException($"wharfd is not built: {Repo.Wharfd}");
-        var psi = new ProcessStartInfo(Repo.Wharfd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in Arguments()) psi.ArgumentList.Add(a);
+        var psi = new ProcessStartInfo(Wrapper.Count > 0 ? Wrapper[0] : Repo.Wharfd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in Wrapper.Skip(1).Concat(Wrapper.Count > 0 ? [Repo.Wharfd] : []).Concat(Arguments())) psi.ArgumentList.Add(a);
         psi.Environment["WHARF_SHIM"] = Repo.Shim;
         lock (_log) _log.Clear();
         _process = Process.Start(psi)!;
