@@ -66,6 +66,8 @@ internal sealed class ContainerArchiveExtractor : IDisposable
         if (entry.Name.Contains('\0') || entry.LinkName.Contains('\0')) throw Refuse(entry, "the name contains a NUL byte");
         if (!LayerPath.TryClean(entry.Name, out var rel)) throw Refuse(entry, "the path leaves the destination directory");
         if (rel.Length == 0) return;
+        // Bounded: no descriptor of the cache is in use between entries.
+        if (_parents.Count >= MaxCachedParents) ClearParents();
         var slash = rel.LastIndexOf('/');
         var parentRel = slash < 0 ? "" : rel[..slash];
         var name = slash < 0 ? rel : rel[(slash + 1)..];
@@ -195,7 +197,6 @@ internal sealed class ContainerArchiveExtractor : IDisposable
     private UnixFd Parent(LayerTarEntry entry, string rel)
     {
         if (_parents.TryGetValue(rel, out var cached)) return cached;
-        if (_parents.Count >= MaxCachedParents) ClearParents();
         UnixFd fd;
         try
         {
@@ -257,28 +258,33 @@ internal sealed class ContainerArchiveExtractor : IDisposable
     /// <summary>Removes what is in the way, a whole tree for a directory, through descriptors only.</summary>
     private void Remove(int dirFd, string name, bool isDirectory, string rel)
     {
-        if (!isDirectory)
+        // Cached descriptors below a removed tree would point at deleted directories; keep the one in use.
+        if (isDirectory) ClearParents(keep: dirFd);
+        RemoveTree(dirFd, name, isDirectory, rel);
+    }
+
+    private void RemoveTree(int dirFd, string name, bool isDirectory, string rel)
+    {
+        if (isDirectory)
         {
-            Libc.Check(Libc.Unlinkat(dirFd, name, 0), "unlink", Display(rel));
-            return;
-        }
-        // Cached descriptors below the removed tree would point at deleted directories.
-        ClearParents();
-        using (var dir = UnixFd.Check(Libc.Openat(dirFd, name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0), "open", Display(rel)))
-        {
+            using var dir = UnixFd.Check(Libc.Openat(dirFd, name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0), "open", Display(rel));
             foreach (var child in Directory.EnumerateFileSystemEntries(dir.ProcPath).Select(Path.GetFileName).OfType<string>().ToList())
             {
                 if (Libc.TryStatAt(dir.Value, child, Libc.AT_SYMLINK_NOFOLLOW, out var st))
-                    Remove(dir.Value, child, st.IsDirectory, rel + "/" + child);
+                    RemoveTree(dir.Value, child, st.IsDirectory, rel + "/" + child);
             }
         }
-        Libc.Check(Libc.Unlinkat(dirFd, name, Libc.AT_REMOVEDIR), "rmdir", Display(rel));
+        Libc.Check(Libc.Unlinkat(dirFd, name, isDirectory ? Libc.AT_REMOVEDIR : 0), isDirectory ? "rmdir" : "unlink", Display(rel));
     }
 
-    private void ClearParents()
+    private void ClearParents(int keep = -1)
     {
-        foreach (var fd in _parents.Values) fd.Dispose();
-        _parents.Clear();
+        foreach (var (rel, fd) in _parents.ToList())
+        {
+            if (fd.Value == keep) continue;
+            fd.Dispose();
+            _parents.Remove(rel);
+        }
     }
 
     private string Display(string rel) => _dest + "/" + rel;

@@ -46,13 +46,6 @@ public static class ContainerPath
         return trimmed[(trimmed.LastIndexOf('/') + 1)..];
     }
 
-    /// <summary>Go's path.Split: everything up to and including the last '/', and the rest.</summary>
-    public static (string Dir, string File) Split(string path)
-    {
-        var i = path.LastIndexOf('/');
-        return (path[..(i + 1)], path[(i + 1)..]);
-    }
-
     /// <summary>True when the last element must be resolved even if it is a symlink ("/x/", "/x/.", "/").</summary>
     public static bool FollowsFinal(string absolute) => absolute.EndsWith('/') || IsCurrentDir(absolute);
 
