@@ -162,7 +162,15 @@ public sealed class DockerCliFilesystemTests(DaemonFixture fx) : IClassFixture<D
         var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/containers/cp-err/archive?path=/etc/passwd"));
         var stat = Encoding.UTF8.GetString(Convert.FromBase64String(head.Headers.GetValues("X-Docker-Container-Path-Stat").Single()));
         Assert.Matches("""^\{"name":"passwd","size":\d+,"mode":420,"mtime":"[^"]+","linkTarget":""\}$""", stat);
-        await Ok("rm", "cp-err");
+        var ontoFile = await http.PutAsync("/containers/cp-err/archive?path=/etc/passwd", new ByteArrayContent(new byte[1024]));
+        Assert.Equal(400, (int)ontoFile.StatusCode);
+        Assert.Contains("extraction point is not a directory", await ontoFile.Content.ReadAsStringAsync());
+
+        await Ok("create", "--read-only", "--name", "cp-ro", "busybox", "true");
+        var readOnly = await D.DockerAsync("cp", Path.Combine(_local, "f"), "cp-ro:/tmp/f");
+        Assert.Equal(1, readOnly.ExitCode);
+        Assert.Contains("container rootfs is marked read-only", readOnly.Stderr);
+        await Ok("rm", "cp-err", "cp-ro");
     }
 
     [Fact]
@@ -230,6 +238,11 @@ public sealed class DockerCliFilesystemTests(DaemonFixture fx) : IClassFixture<D
         var badRepo = await http.PostAsync("/commit?container=commit-bad&repo=Bad%20Repo", null);
         Assert.Equal(400, (int)badRepo.StatusCode);
         Assert.Contains("invalid reference format", await badRepo.Content.ReadAsStringAsync());
+        var badTag = await http.PostAsync("/commit?container=commit-bad&repo=good&tag=no%20spaces", null);
+        Assert.Equal(400, (int)badTag.StatusCode);
+        Assert.Contains("invalid tag format", await badTag.Content.ReadAsStringAsync());
+        var badBody = await http.PostAsync("/commit?container=commit-bad", new StringContent("{\"Cmd\": 5", Encoding.UTF8, "application/json"));
+        Assert.Equal(400, (int)badBody.StatusCode);
         var after = (await Ok("images", "-q", "--no-trunc")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(before.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length + 1, after.Length); // only the good CMD commit
         Assert.Equal("false", (await Ok("inspect", "-f", "{{.State.Paused}}", "commit-bad")).Stdout.Trim());
@@ -293,6 +306,13 @@ public sealed class DockerCliFilesystemTests(DaemonFixture fx) : IClassFixture<D
         Assert.Equal("0 0 500000000 0", (await Ok("inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.MemoryReservation}} {{.HostConfig.NanoCpus}} {{.HostConfig.CpuPeriod}}", "upd-rm")).Stdout.Trim());
         var none = await D.DockerAsync("update", "--memory", "64m", "nosuchcontainer");
         Assert.Contains("No such container: nosuchcontainer", none.Stderr);
+        var badPolicy = await D.DockerAsync("update", "--restart", "sometimes", "upd-rm");
+        Assert.Equal(1, badPolicy.ExitCode);
+        Assert.Contains("invalid restart policy", badPolicy.Stderr);
+        using var http = D.CreateHttpClient();
+        var badJson = await http.PostAsync("/containers/upd-rm/update", new StringContent("{\"Memory\": \"lots\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(400, (int)badJson.StatusCode);
+        Assert.Contains("invalid JSON body", await badJson.Content.ReadAsStringAsync());
         await Ok("rm", "-f", "upd-rm");
     }
 
