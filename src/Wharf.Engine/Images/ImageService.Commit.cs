@@ -65,20 +65,20 @@ public sealed partial class ImageService
         var layers = layer is null ? parent.Layers
             : [.. parent.Layers, new ImageLayerRecord(layer.DiffId, layer.ChainId, ingested.Digest, Decompression.LayerMediaType(CompressionKind.None), ingested.Size)];
         var record = new ImageRecord(id, ImageConfigFile.Rfc3339(now), parent.Size + (layer?.Size ?? 0), parent.Id, null, null, layers);
+        // One flush makes the layer and config durable before the database names them.
         Native.Libc.SyncFilesystem(_layers.Root);
         await _writeLock.WaitAsync(ct);
-        try
-        {
-            _db.Write(tx =>
-            {
-                if (layer is not null) _db.AddLayer(tx, layer);
-                _db.AddImage(tx, record);
-                if (request.Target is not null) _db.SetRef(tx, request.Target.ToString(), id);
-            });
-        }
+        try { _db.Write(tx => AddCommitted(tx, layer, record, request.Target)); }
         finally { _writeLock.Release(); }
         if (request.Target is not null) Publish("tag", id, request.Target.Familiar);
         return id;
+    }
+
+    private void AddCommitted(Microsoft.Data.Sqlite.SqliteTransaction tx, LayerRecord? layer, ImageRecord record, ImageReference? target)
+    {
+        if (layer is not null) _db.AddLayer(tx, layer);
+        _db.AddImage(tx, record);
+        if (target is not null) _db.SetRef(tx, target.ToString(), record.Id);
     }
 
     /// <summary>Runs the diff writer into a pipe the ingester reads, so the layer is hashed, stored and unpacked in one pass.</summary>

@@ -104,13 +104,7 @@ internal sealed class ContainerArchiveExtractor : IDisposable
             case LayerTarEntryType.CharacterDevice:
             case LayerTarEntryType.BlockDevice:
             case LayerTarEntryType.Fifo:
-                uint kind = entry.Type switch
-                {
-                    LayerTarEntryType.CharacterDevice => Libc.S_IFCHR,
-                    LayerTarEntryType.BlockDevice => Libc.S_IFBLK,
-                    _ => Libc.S_IFIFO,
-                };
-                ulong dev = entry.Type == LayerTarEntryType.Fifo ? 0 : Libc.MakeDev((uint)entry.DevMajor, (uint)entry.DevMinor);
+                var (kind, dev) = entry.NodeOf();
                 Libc.Check(Libc.Mknodat(parent.Value, name, kind | 0x180, dev), "mknod", Display(rel));
                 break;
             default:

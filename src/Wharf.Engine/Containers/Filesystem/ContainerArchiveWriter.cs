@@ -46,14 +46,7 @@ internal sealed class ContainerArchiveWriter(ContainerRootfs rootfs, LayerTarWri
             await WriteHostFileAsync(host, archiveName, ct).ConfigureAwait(false);
             return;
         }
-        var entry = new LayerTarEntry
-        {
-            Name = archiveName,
-            Mode = (int)(st.Mode & 0xFFF),
-            Uid = st.Uid,
-            Gid = st.Gid,
-            ModificationTime = new UnixTimestamp(st.MTime.Seconds, 0),
-        };
+        var entry = EntryFor(archiveName, st);
         if (!st.IsDirectory && st.NLink > 1)
         {
             var key = (st.DevMajor, st.DevMinor, st.Ino);
@@ -134,14 +127,16 @@ internal sealed class ContainerArchiveWriter(ContainerRootfs rootfs, LayerTarWri
     {
         using var fd = UnixFd.Check(Libc.Open(host, Libc.O_PATH | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0), "open", host);
         var st = Libc.Fstat(fd.Value);
-        var entry = new LayerTarEntry
-        {
-            Name = archiveName,
-            Mode = (int)(st.Mode & 0xFFF),
-            Uid = st.Uid,
-            Gid = st.Gid,
-            ModificationTime = new UnixTimestamp(st.MTime.Seconds, 0),
-        };
-        await WriteFileAsync(fd, entry, (long)st.Size, ct).ConfigureAwait(false);
+        await WriteFileAsync(fd, EntryFor(archiveName, st), (long)st.Size, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Docker's header for a file: permission bits, owner, and the time in whole seconds.</summary>
+    private static LayerTarEntry EntryFor(string archiveName, in Libc.StatX st) => new()
+    {
+        Name = archiveName,
+        Mode = (int)(st.Mode & 0xFFF),
+        Uid = st.Uid,
+        Gid = st.Gid,
+        ModificationTime = new UnixTimestamp(st.MTime.Seconds, 0),
+    };
 }
