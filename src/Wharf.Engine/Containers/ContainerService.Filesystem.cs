@@ -25,10 +25,12 @@ public sealed partial class ContainerService
     /// </summary>
     private async Task<IAsyncDisposable> UseRootfsAsync(Container c, CancellationToken ct)
     {
-        var use = _rootfsUses.GetOrAdd(c.Id, _ => new RootfsUse());
+        RootfsUse use;
         await c.Lock.WaitAsync(ct);
         try
         {
+            // Looked up and dropped under the container's lock only, so there is one count per container.
+            use = _rootfsUses.GetOrAdd(c.Id, _ => new RootfsUse());
             var rootfs = Path.Combine(Dir(c.Id), "rootfs");
             if (use.Count == 0 && !IsMounted(rootfs))
             {
@@ -52,9 +54,9 @@ public sealed partial class ContainerService
             await c.Lock.WaitAsync();
             try
             {
-                if (--use.Count > 0 || !use.MountedHere) return;
-                use.MountedHere = false;
-                if (!c.State.Running) service.Unmount(c);
+                if (--use.Count > 0) return;
+                service._rootfsUses.TryRemove(c.Id, out _);
+                if (use.MountedHere && !c.State.Running) service.Unmount(c);
             }
             finally { c.Lock.Release(); }
         }
