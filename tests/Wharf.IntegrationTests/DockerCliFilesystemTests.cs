@@ -222,6 +222,24 @@ public sealed class DockerCliFilesystemTests(DaemonFixture fx) : IClassFixture<D
     }
 
     [Fact]
+    public async Task Commit_without_pause_and_of_an_unchanged_container()
+    {
+        await Ok("run", "-d", "--name", "commit-nopause", "busybox", "sh", "-c", "echo live > /live.txt; sleep 600");
+        await Task.Delay(300);
+        await Ok("commit", "--pause=false", "commit-nopause", "img:nopause");
+        Assert.Equal("live\n", (await Ok("run", "--rm", "img:nopause", "cat", "/live.txt")).Stdout);
+        Assert.DoesNotContain("pause", await Events("{{.Action}}", "container=commit-nopause", "event=pause"));
+
+        // Nothing changed: no layer is added, the history says so, as with Docker.
+        await Ok("create", "--name", "commit-same", "busybox", "true");
+        await Ok("commit", "commit-same", "img:same");
+        Assert.Equal((await Ok("image", "inspect", "-f", "{{len .RootFS.Layers}}", "busybox")).Stdout,
+            (await Ok("image", "inspect", "-f", "{{len .RootFS.Layers}}", "img:same")).Stdout);
+        Assert.StartsWith("0B\n", (await Ok("history", "--format", "{{.Size}}", "img:same")).Stdout);
+        await Ok("rm", "-f", "commit-nopause", "commit-same");
+    }
+
+    [Fact]
     public async Task Commit_refuses_bad_input_and_leaves_no_image_and_no_paused_container()
     {
         await Ok("run", "-d", "--name", "commit-bad", "busybox", "sleep", "600");
