@@ -60,6 +60,7 @@ try
     ImageEndpoints.Map(router, engine);
     EventEndpoints.Map(router, engine);
     ContainerEndpoints.Map(router, engine);
+    ContainerFilesystemEndpoints.Map(router, engine);
     ExecEndpoints.Map(router, engine);
 
     foreach (var host in options.Hosts.Where(h => h.StartsWith("unix://", StringComparison.Ordinal)))

@@ -159,13 +159,7 @@ public static class LayerApplier
                 case LayerTarEntryType.BlockDevice:
                 case LayerTarEntryType.Fifo:
                 {
-                    uint kind = entry.Type switch
-                    {
-                        LayerTarEntryType.CharacterDevice => Libc.S_IFCHR,
-                        LayerTarEntryType.BlockDevice => Libc.S_IFBLK,
-                        _ => Libc.S_IFIFO,
-                    };
-                    ulong dev = entry.Type == LayerTarEntryType.Fifo ? 0 : Libc.MakeDev((uint)entry.DevMajor, (uint)entry.DevMinor);
+                    var (kind, dev) = entry.NodeOf();
                     Libc.Check(Libc.Mknod(full, kind | 0x180, dev), "mknod", full);
                     break;
                 }

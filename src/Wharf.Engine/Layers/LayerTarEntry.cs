@@ -83,5 +83,13 @@ public sealed class LayerTarEntry
     /// <summary>Offset in the archive of the first header block that belongs to this entry.</summary>
     public long HeaderOffset { get; internal set; }
 
+    /// <summary>For device and fifo entries: the st_mode file type and the device number mknod takes.</summary>
+    internal (uint Kind, ulong Device) NodeOf() => Type switch
+    {
+        LayerTarEntryType.CharacterDevice => (Native.Libc.S_IFCHR, Native.Libc.MakeDev((uint)DevMajor, (uint)DevMinor)),
+        LayerTarEntryType.BlockDevice => (Native.Libc.S_IFBLK, Native.Libc.MakeDev((uint)DevMajor, (uint)DevMinor)),
+        _ => (Native.Libc.S_IFIFO, 0),
+    };
+
     public override string ToString() => $"{(char)Type} {Name}";
 }

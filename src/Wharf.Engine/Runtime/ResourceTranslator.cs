@@ -17,14 +17,17 @@ public static class ResourceTranslator
     /// <summary>The CFS period --cpus uses (100 ms).</summary>
     public const ulong CpusPeriod = 100_000;
 
-    /// <summary>Validates <paramref name="hc"/>; throws <see cref="BadRequestException"/> with Docker's message.</summary>
-    public static void Validate(HostConfig hc, IHostLimits host)
+    /// <summary>
+    /// Validates <paramref name="hc"/>; throws <see cref="BadRequestException"/> with Docker's message. For an
+    /// <paramref name="update"/> (only the fields being changed are set) swap alone may be given.
+    /// </summary>
+    public static void Validate(HostConfig hc, IHostLimits host, bool update = false)
     {
         if (hc.Memory != 0 && hc.Memory < MinMemory)
             throw new BadRequestException("Minimum memory limit allowed is 6MB");
         if (hc.Memory > 0 && hc.MemorySwap > 0 && hc.MemorySwap < hc.Memory)
             throw new BadRequestException("Minimum memoryswap limit should be larger than memory limit, see usage");
-        if (hc.Memory == 0 && hc.MemorySwap > 0)
+        if (hc.Memory == 0 && hc.MemorySwap > 0 && !update)
             throw new BadRequestException("You should always set the Memory limit when using Memoryswap limit, see usage");
         if (hc.MemorySwappiness is { } sw && sw != -1 && (sw < 0 || sw > 100))
             throw new BadRequestException($"Invalid value: {sw}, valid memory swappiness range is 0-100");

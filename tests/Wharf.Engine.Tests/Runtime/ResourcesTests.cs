@@ -1,3 +1,4 @@
+using Wharf.Engine.Runtime;
 using static Wharf.Engine.Tests.Runtime.SpecTestSupport;
 
 namespace Wharf.Engine.Tests.Runtime;
@@ -27,6 +28,16 @@ public class ResourcesTests
         Assert.Equal("Minimum memory reservation allowed is 6MB", Error(host: h => h.MemoryReservation = MiB));
         Assert.Equal("Minimum memory limit can not be less than memory reservation limit, see usage", Error(host: h => { h.Memory = 10 * MiB; h.MemoryReservation = 20 * MiB; }));
         Assert.Equal("Invalid value: 101, valid memory swappiness range is 0-100", Error(host: h => h.MemorySwappiness = 101));
+    }
+
+    [Fact]
+    public void An_update_may_change_swap_alone_but_nothing_else_loosens()
+    {
+        var swapOnly = new Wharf.Api.Models.HostConfig { MemorySwap = 64 * MiB };
+        ResourceTranslator.Validate(swapOnly, new FakeHostLimits(), update: true);
+        var tiny = new Wharf.Api.Models.HostConfig { Memory = MiB };
+        Assert.Equal("Minimum memory limit allowed is 6MB",
+            Assert.Throws<BadRequestException>(() => ResourceTranslator.Validate(tiny, new FakeHostLimits(), update: true)).Message);
     }
 
     [Fact]
