@@ -43,7 +43,8 @@ public sealed partial class ContainerService
         {
             throw new BadRequestException(e.Message, e);
         }
-        config = ContainerDefaults.Merge(config, c.Doc.Config);
+        // An image without a command is fine to commit (Docker does); running it is what needs one.
+        config = ContainerDefaults.Merge(config, c.Doc.Config, requireCommand: false);
 
         var (upper, lowers) = LayerDirs(c);
         var paused = false;

@@ -22,7 +22,7 @@ public static class ContainerDefaults
     /// drops the image's Cmd; `Entrypoint: [""]` clears the entrypoint. Fails with
     /// `no command specified` when nothing is left to run.
     /// </summary>
-    public static ContainerConfig Merge(ContainerConfig user, ContainerConfig? image)
+    public static ContainerConfig Merge(ContainerConfig user, ContainerConfig? image, bool requireCommand = true)
     {
         var c = user.Clone();
         if (image is not null)
@@ -89,7 +89,7 @@ public static class ContainerDefaults
         {
             c.Entrypoint = null;
         }
-        if (c.Entrypoint is not { Count: > 0 } && c.Cmd is not { Count: > 0 })
+        if (requireCommand && c.Entrypoint is not { Count: > 0 } && c.Cmd is not { Count: > 0 })
         {
             throw new BadRequestException("no command specified");
         }
