@@ -23,6 +23,7 @@ public sealed partial class ContainerService
             if (p.ExitCode != 0) throw new WharfException($"{(pause ? "pausing" : "unpausing")} container {c.Id}: {err.Trim()}");
             c.State.Paused = pause;
             c.State.Status = pause ? "paused" : "running";
+            UpdateHealthMonitor(c);
             Save(c);
         }
         finally { c.Lock.Release(); }

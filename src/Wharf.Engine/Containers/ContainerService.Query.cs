@@ -10,6 +10,11 @@ public sealed partial class ContainerService
     public List<ContainerSummary> List(bool all, int? limit, Dictionary<string, List<string>> filters)
     {
         var list = _containers.Values.OrderByDescending(c => c.Doc.Created).Where(c => all || c.State.Running || limit is > 0).ToList();
+        foreach (var value in filters.GetValueOrDefault("health") ?? [])
+        {
+            if (!HealthRules.FilterValues.Contains(value))
+                throw new BadRequestException($"invalid filter 'health={value}': invalid value for health ({value}): must be one of {string.Join(", ", HealthRules.FilterValues)}");
+        }
         foreach (var (key, values) in filters)
         {
             list = key switch
@@ -20,6 +25,7 @@ public sealed partial class ContainerService
                 "label" => list.Where(c => values.All(v => ImageService.LabelMatch(c.Doc.Config?.Labels, v))).ToList(),
                 "ancestor" => list.Where(c => values.Any(v => _images.TryResolveId(v, out _) == c.Doc.Image)).ToList(),
                 "exited" => list.Where(c => c.State.Status == "exited" && values.Contains(c.State.ExitCode.ToString())).ToList(),
+                "health" => list.Where(c => values.Contains(c.State.Health?.Status ?? HealthRules.None)).ToList(),
                 _ => throw new BadRequestException($"invalid filter '{key}'"),
             };
         }
@@ -41,13 +47,13 @@ public sealed partial class ContainerService
         HostConfig = new ContainerSummaryHostConfig { NetworkMode = c.Doc.HostConfig?.NetworkMode ?? "default" },
     };
 
-    /// <summary>Docker's status column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".</summary>
+    /// <summary>Docker's status column: "Up 3 seconds", "Up 3 seconds (healthy)", "Exited (0) 2 minutes ago", "Created".</summary>
     public static string StatusText(ContainerState s)
     {
         static string Ago(string rfc) => DateTimeOffset.TryParse(rfc, out var t) ? HumanDuration(DateTimeOffset.UtcNow - t) : "";
         return s.Status switch
         {
-            "running" or "paused" => "Up " + Ago(s.StartedAt) + (s.Paused ? " (Paused)" : ""),
+            "running" or "paused" => "Up " + Ago(s.StartedAt) + (s.Paused ? " (Paused)" : s.Health is { } h ? $" ({HealthRules.Describe(h)})" : ""),
             "exited" => $"Exited ({s.ExitCode}) {Ago(s.FinishedAt)} ago",
             "created" => "Created",
             var other => other,
