@@ -2,17 +2,26 @@ using Wharf.IntegrationTests.Infrastructure;
 
 namespace Wharf.IntegrationTests;
 
-/// <summary>A daemon whose daemon.json names an extra runtime, with busybox imported.</summary>
+/// <summary>
+/// A daemon whose daemon.json names an extra runtime, with busybox imported: a wrapper around runc that
+/// records each call's arguments, with a runtime option to pass on.
+/// </summary>
 public sealed class RuntimesDaemonFixture : IAsyncLifetime
 {
     public const string ExtraRuntime = "wharf-test-runc";
 
     public WharfDaemon Daemon { get; private set; } = null!;
 
+    /// <summary>One line per call of the extra runtime: its arguments.</summary>
+    public string CallLog => Path.Combine(Daemon.Root, "runtime-calls.log");
+
     public async Task InitializeAsync()
     {
         var d = new WharfDaemon();
-        File.WriteAllText(d.ConfigFile, "{\"runtimes\": {\"" + ExtraRuntime + "\": {\"path\": \"runc\"}}}");
+        var wrapper = Path.Combine(d.Root, "runtime-wrapper");
+        File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$*\" >> {Path.Combine(d.Root, "runtime-calls.log")}\nexec runc \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(d.ConfigFile, "{\"runtimes\": {\"" + ExtraRuntime + "\": {\"path\": \"" + wrapper + "\", \"runtimeArgs\": [\"--debug\"]}}}");
         try
         {
             await d.StartAsync();
@@ -139,10 +148,22 @@ public sealed class DockerCliNetworkModeTests(RuntimesDaemonFixture fx) : IClass
             """{"Image":"busybox","Cmd":["true"],"HostConfig":{"Runtime":"no-such-runtime"}}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(400, (int)created.StatusCode);
 
-        Assert.Equal("from-extra\n", (await RunAsync("--runtime", RuntimesDaemonFixture.ExtraRuntime, "busybox", "echo", "from-extra")).Stdout);
         Assert.Equal("ok\n", (await RunAsync("--runtime", "runc", "busybox", "echo", "ok")).Stdout);
-        Assert.Equal(0, (await D.DockerAsync("create", "--name", "rt-extra", "--runtime", RuntimesDaemonFixture.ExtraRuntime, "busybox")).ExitCode);
-        Assert.Equal(RuntimesDaemonFixture.ExtraRuntime, (await D.DockerAsync("inspect", "-f", "{{.HostConfig.Runtime}}", "rt-extra")).Stdout.Trim());
-        await D.DockerAsync("rm", "rt-extra");
+        Assert.False(File.Exists(fx.CallLog));
+
+        // The configured runtime runs the container, its exec and its pause, each time with its runtimeArgs.
+        Assert.Equal("from-extra\n", (await RunAsync("--runtime", RuntimesDaemonFixture.ExtraRuntime, "busybox", "echo", "from-extra")).Stdout);
+        Assert.Equal(0, (await D.DockerAsync("run", "-d", "--name", "rt-extra", "--runtime", RuntimesDaemonFixture.ExtraRuntime, "busybox", "sleep", "100")).ExitCode);
+        try
+        {
+            Assert.Equal(RuntimesDaemonFixture.ExtraRuntime, (await D.DockerAsync("inspect", "-f", "{{.HostConfig.Runtime}}", "rt-extra")).Stdout.Trim());
+            Assert.Equal("in-extra\n", (await D.DockerAsync("exec", "rt-extra", "echo", "in-extra")).Stdout);
+            Assert.Equal(0, (await D.DockerAsync("pause", "rt-extra")).ExitCode);
+            Assert.Equal(0, (await D.DockerAsync("unpause", "rt-extra")).ExitCode);
+            var calls = File.ReadAllLines(fx.CallLog);
+            foreach (var verb in new[] { "create", "start", "exec", "pause", "resume" })
+                Assert.Contains(calls, line => line.StartsWith("--debug ", StringComparison.Ordinal) && line.Contains($" {verb} ", StringComparison.Ordinal));
+        }
+        finally { await D.DockerAsync("rm", "-f", "rt-extra"); }
     }
 }

@@ -104,16 +104,20 @@ public sealed class DockerCliTerminalTests(DaemonFixture fx) : IClassFixture<Dae
                 "POST /containers/tty-api/attach?stream=1&stdin=1&stdout=1&stderr=1&detachKeys=ctrl-x HTTP/1.1\r\nHost: wharf\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n"));
             var head = await ReadUntilAsync(s, "\r\n\r\n");
             Assert.StartsWith("HTTP/1.1 101", head);
-            await s.SendAsync(Encoding.ASCII.GetBytes("echo api-$((3*3))\n"));
-            Assert.Contains("api-9", await ReadUntilAsync(s, "api-9\r\n"));
+            using var http = D.CreateHttpClient();
+            Assert.True((await http.PostAsync("/containers/tty-api/resize?h=10&w=20", null)).IsSuccessStatusCode);
+            await s.SendAsync(Encoding.ASCII.GetBytes("stty size; echo api-$((3*3))\n"));
+            var answer = await ReadUntilAsync(s, "api-9\r\n");
+            Assert.Contains("10 20\r\napi-9", answer);
             await s.SendAsync(new[] { CtrlX });
             // The daemon closes the stream; the container keeps running.
             var rest = await ReadUntilAsync(s, null);
             Assert.DoesNotContain("\u0018", rest);
             Assert.Equal("running", await StatusAsync("tty-api"));
             var events = await D.DockerAsync("events", "--since", since.ToString(), "--until", (DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1).ToString(),
-                "--filter", "container=tty-api", "--filter", "event=attach", "--filter", "event=detach", "--format", "{{.Action}}");
-            Assert.Equal("attach\ndetach\n", events.Stdout);
+                "--filter", "container=tty-api", "--filter", "event=attach", "--filter", "event=resize", "--filter", "event=detach",
+                "--format", "{{.Action}} {{index .Actor.Attributes \"height\"}} {{index .Actor.Attributes \"width\"}}");
+            Assert.Equal("attach  \nresize 10 20\ndetach  \n", events.Stdout);
         }
         finally { await D.DockerAsync("rm", "-f", "tty-api"); }
     }

@@ -235,10 +235,10 @@ public sealed partial class ContainerService
     private async Task<JsonObject> LaunchExecShimAsync(Container c, ExecInstance e, string processFile, bool detach, List<int>? size, CancellationToken ct)
     {
         var hc = c.Doc.HostConfig!;
-        var runtime = RuntimePath(hc);
         var psi = new ProcessStartInfo(ShimBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add("exec");
-        foreach (var a in new[] { "--id", c.Id, "--runtime", runtime, "--runtime-root", _options.EffectiveRuntimeRoot, "--state-dir", e.StateDir, "--process", processFile })
+        AddRuntimeOptions(psi, hc);
+        foreach (var a in new[] { "--id", c.Id, "--runtime-root", _options.EffectiveRuntimeRoot, "--state-dir", e.StateDir, "--process", processFile })
             psi.ArgumentList.Add(a);
         if (e.Config.Tty) psi.ArgumentList.Add("--tty");
         if (e.Config.AttachStdin && !detach) psi.ArgumentList.Add("--stdin");

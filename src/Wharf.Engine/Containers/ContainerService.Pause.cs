@@ -16,7 +16,7 @@ public sealed partial class ContainerService
             if (!pause && !c.State.Paused) throw new ConflictException($"Container {c.Id} is not paused");
             var runtime = RuntimePath(c.Doc.HostConfig);
             var psi = new ProcessStartInfo(runtime) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var a in new[] { "--root", _options.EffectiveRuntimeRoot, pause ? "pause" : "resume", c.Id }) psi.ArgumentList.Add(a);
+            foreach (var a in RuntimeArgs(c.Doc.HostConfig).Concat(["--root", _options.EffectiveRuntimeRoot, pause ? "pause" : "resume", c.Id])) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
             var err = await p.StandardError.ReadToEndAsync(ct);
             await p.WaitForExitAsync(ct);

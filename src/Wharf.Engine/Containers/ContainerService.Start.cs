@@ -23,6 +23,25 @@ public sealed partial class ContainerService
         return _options.Runtimes.TryGetValue(name, out var rt) ? rt.Path : name;
     }
 
+    /// <summary>The runtime's global options from daemon.json `runtimeArgs`, placed before its subcommand.</summary>
+    internal IReadOnlyList<string> RuntimeArgs(Api.Models.HostConfig? hc)
+    {
+        var name = hc?.Runtime is { Length: > 0 } r ? r : _options.DefaultRuntime;
+        return _options.Runtimes.TryGetValue(name, out var rt) && rt.RuntimeArgs is { } args ? args : [];
+    }
+
+    /// <summary>`--runtime PATH` and one `--runtime-arg` per runtime option, for wharf-shim.</summary>
+    private void AddRuntimeOptions(ProcessStartInfo psi, Api.Models.HostConfig? hc)
+    {
+        psi.ArgumentList.Add("--runtime");
+        psi.ArgumentList.Add(RuntimePath(hc));
+        foreach (var a in RuntimeArgs(hc))
+        {
+            psi.ArgumentList.Add("--runtime-arg");
+            psi.ArgumentList.Add(a);
+        }
+    }
+
     /// <summary>Docker's create-time check (400): `runc`, the daemon's default, or a runtime from daemon.json `runtimes`.</summary>
     private void ValidateRuntime(Api.Models.HostConfig hc)
     {
@@ -124,10 +143,10 @@ public sealed partial class ContainerService
         var config = c.Doc.Config!;
         var hc = c.Doc.HostConfig!;
         var psi = new ProcessStartInfo(ShimBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var runtime = RuntimePath(hc);
+        AddRuntimeOptions(psi, hc);
         string[] args =
         [
-            "--id", c.Id, "--bundle", bundle, "--runtime", runtime, "--runtime-root", _options.EffectiveRuntimeRoot,
+            "--id", c.Id, "--bundle", bundle, "--runtime-root", _options.EffectiveRuntimeRoot,
             "--state-dir", stateDir, "--log-driver", hc.LogConfig?.Type is { Length: > 0 } t ? t : _options.LogDriver,
             "--log-path", c.Doc.LogPath is { Length: > 0 } lp ? lp : Path.Combine(bundle, "unused.log"), "--wait-start",
         ];
