@@ -22,6 +22,14 @@ public sealed class DockerCliHealthTests(DaemonFixture fx) : IClassFixture<Daemo
         Assert.Fail($"{name} never became {status}; last status {seen}");
     }
 
+    /// <summary>A running container whose probe always passes, once it has been found healthy.</summary>
+    private async Task RunHealthyAsync(string name)
+    {
+        var r = await D.DockerAsync("run", "-d", "--name", name, "--health-cmd", "true", "--health-interval", "100ms", "busybox", "sleep", "1000");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        await WaitForHealthAsync(name, "healthy");
+    }
+
     private async Task<string> PsStatusAsync(string name) =>
         (await D.DockerAsync("ps", "-a", "--filter", "name=" + name, "--format", "{{.Status}}")).Stdout.Trim();
 
@@ -85,11 +93,9 @@ public sealed class DockerCliHealthTests(DaemonFixture fx) : IClassFixture<Daemo
     [Fact]
     public async Task Stop_leaves_unhealthy_and_a_new_start_begins_with_starting()
     {
-        Assert.Equal(0, (await D.DockerAsync("run", "-d", "--name", "hc-stop", "--health-cmd", "true", "--health-interval", "100ms",
-            "busybox", "sleep", "1000")).ExitCode);
+        await RunHealthyAsync("hc-stop");
         try
         {
-            await WaitForHealthAsync("hc-stop", "healthy");
             Assert.Equal(0, (await D.DockerAsync("stop", "-t", "0", "hc-stop")).ExitCode);
             // Docker marks the health of a stopped container unhealthy and keeps its log.
             Assert.Equal("false unhealthy", await InspectAsync("hc-stop", "{{.State.Running}} {{.State.Health.Status}}"));
@@ -170,11 +176,9 @@ public sealed class DockerCliHealthTests(DaemonFixture fx) : IClassFixture<Daemo
     [Fact]
     public async Task Health_monitors_resume_when_the_daemon_restarts()
     {
-        Assert.Equal(0, (await D.DockerAsync("run", "-d", "--name", "hc-live", "--health-cmd", "true", "--health-interval", "100ms",
-            "busybox", "sleep", "1000")).ExitCode);
+        await RunHealthyAsync("hc-live");
         try
         {
-            await WaitForHealthAsync("hc-live", "healthy");
             await D.StopAsync();
             var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
             await D.StartAsync();
