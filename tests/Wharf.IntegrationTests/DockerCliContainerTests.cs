@@ -152,6 +152,8 @@ public sealed class DockerCliContainerTests(DaemonFixture fx) : IClassFixture<Da
         Assert.Equal("psf-created psf-exited", await Names("since=psf-up"));
         Assert.Equal("psf-exited", await Names("status=exited"));
         Assert.Equal("psf-exited", await Names("exited=3"));
+        Assert.Equal("psf-created psf-exited", await Names("name=^psf-(cr|ex)"));
+        Assert.Equal("", await Names("name=^up"));
         Assert.Equal("psf-created", await Names("expose=70-90/tcp"));
         Assert.Equal("", await Names("expose=80/udp"));
         Assert.Equal("psf-created psf-exited psf-up", await Names("network=bridge", "is-task=false"));

@@ -36,8 +36,7 @@ public static class ContainerEndpoints
         });
         r.Post("/containers/{id}/restart", async ctx =>
         {
-            await containers.StopAsync(ctx.Route("id"), ctx.QueryInt("t"), ctx.Query("signal"), ctx.Aborted);
-            await containers.StartAsync(ctx.Route("id"), ctx.Aborted);
+            await containers.RestartAsync(ctx.Route("id"), ctx.QueryInt("t"), ctx.Query("signal"), ctx.Aborted);
             ctx.Response.StatusCode = 204;
         });
         r.Post("/containers/{id}/kill", async ctx =>

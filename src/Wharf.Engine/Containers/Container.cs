@@ -18,6 +18,8 @@ public sealed class Container(ContainerInspectResponse doc)
     /// <summary>Attach clients waiting for the next start register here so no output is missed.</summary>
     public List<TaskCompletionSource> PendingAttaches { get; } = [];
     public bool StoppedByUser { get; set; }
+    /// <summary>The healthcheck monitor of the current run, when the container has a probe and runs unpaused.</summary>
+    internal HealthMonitor? HealthMonitor { get; set; }
     /// <summary>The delay before the next policy restart.</summary>
     public TimeSpan Backoff { get; set; } = TimeSpan.FromMilliseconds(50);
 

@@ -57,13 +57,35 @@ public sealed partial class ContainerService
                 // Client's half-close: stdin EOF for the container.
                 try { shim.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
             }, CancellationToken.None);
-            try { await output; } catch (IOException) { }
+            var shimClosed = false;
+            try
+            {
+                await output;
+                shimClosed = true;
+            }
+            catch (IOException) { }
             await client.FlushAsync(ct);
+            // The shim closes an attach stream at the container's exit, or when the client typed its
+            // detach keys: a shim that still reports the container running means the latter.
+            if (shimClosed && stdin && await ShimReportsRunningAsync(stateDir)) Publish(c, "detach");
             // The output is over (the container exited or the shim detached us): stop reading the client,
             // whose stdin may stay open (a terminal), so the connection can close.
             inputStop.Cancel();
             // Not awaited: a pending read on the client may ignore cancellation until the connection closes.
             _ = input.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task<bool> ShimReportsRunningAsync(string stateDir)
+    {
+        try
+        {
+            var state = await ShimClient.CallAsync(stateDir, new JsonObject { ["op"] = "state" }, CancellationToken.None);
+            return state["running"]?.GetValue<bool>() == true;
+        }
+        catch (Exception e) when (e is IOException or SocketException or WharfException)
+        {
+            return false; // the shim is gone with its container
         }
     }
 }

@@ -21,8 +21,12 @@ public sealed class ExecInstance(string id, Container container, ExecConfig conf
     public int? ExitCode { get; set; }
     public int Pid { get; set; }
     public string StateDir { get; set; } = "";
+    /// <summary>The runtime's error when the process could not be started.</summary>
+    public string? StartError { get; set; }
     /// <summary>Completed when the process has exited and its exit code is recorded.</summary>
     public TaskCompletionSource Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completed once the process runs or failed to start.</summary>
+    public TaskCompletionSource Launched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 public sealed partial class ContainerService
@@ -39,10 +43,17 @@ public sealed partial class ContainerService
         if (c.State.Paused) throw new ConflictException($"container {c.Id} is paused, unpause the container before exec");
         if (config.WorkingDir is { Length: > 0 } wd && !wd.StartsWith('/'))
             throw new BadRequestException($"the working directory '{wd}' is invalid, it needs to be an absolute path");
+        return new ExecCreateResponse { Id = RegisterExec(c, config).Id };
+    }
+
+    /// <summary>Records an exec instance and reports exec_create; for user execs and healthcheck probes alike.</summary>
+    private ExecInstance RegisterExec(Container c, ExecConfig config)
+    {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        _execs[id] = new ExecInstance(id, c, config);
+        var e = new ExecInstance(id, c, config);
+        _execs[id] = e;
         Publish(c, "exec_create: " + ExecCommandLine(config), new() { ["execID"] = id });
-        return new ExecCreateResponse { Id = id };
+        return e;
     }
 
     private static string ExecCommandLine(ExecConfig config) => config.Cmd![0] + " " + string.Join(' ', config.Cmd.Skip(1));
@@ -96,6 +107,8 @@ public sealed partial class ContainerService
         var detach = client is null;
         var size = start.ConsoleSize is [> 0, > 0, ..] s1 ? s1 : e.Config.ConsoleSize is [> 0, > 0, ..] s2 ? s2 : null;
         string stateDir = ExecStateDir(c, e);
+        // Reported before the launch, as Docker does, so a process that cannot start has one too.
+        Publish(c, "exec_start: " + ExecCommandLine(e.Config), new() { ["execID"] = e.Id });
         try
         {
             Directory.CreateDirectory(stateDir);
@@ -108,6 +121,8 @@ public sealed partial class ContainerService
             {
                 var message = $"OCI runtime exec failed: {err.GetValue<string>()}: unknown";
                 e.ExitCode = message.Contains("executable file not found", StringComparison.Ordinal) || message.Contains("no such file or directory", StringComparison.Ordinal) ? 127 : 126;
+                e.StartError = message;
+                e.Launched.TrySetResult();
                 e.Exited.TrySetResult();
                 TryDeleteDir(stateDir);
                 if (detach) throw new WharfException(message);
@@ -129,10 +144,12 @@ public sealed partial class ContainerService
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             e.ExitCode = 126;
+            e.StartError = $"exec failed: {ex.Message}";
+            e.Launched.TrySetResult();
             e.Exited.TrySetResult();
-            throw new WharfException($"exec failed: {ex.Message}", 500, ex);
+            throw new WharfException(e.StartError, 500, ex);
         }
-        Publish(c, "exec_start: " + ExecCommandLine(e.Config), new() { ["execID"] = e.Id });
+        e.Launched.TrySetResult();
         // Connect the waiter first: it must see the exit even when the process ends at once.
         var watch = WatchExecAsync(e);
         if (detach) return;
@@ -219,10 +236,10 @@ public sealed partial class ContainerService
     private async Task<JsonObject> LaunchExecShimAsync(Container c, ExecInstance e, string processFile, bool detach, List<int>? size, CancellationToken ct)
     {
         var hc = c.Doc.HostConfig!;
-        var runtime = RuntimePath(hc);
         var psi = new ProcessStartInfo(ShimBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add("exec");
-        foreach (var a in new[] { "--id", c.Id, "--runtime", runtime, "--runtime-root", _options.EffectiveRuntimeRoot, "--state-dir", e.StateDir, "--process", processFile })
+        AddRuntimeOptions(psi, hc);
+        foreach (var a in new[] { "--id", c.Id, "--runtime-root", _options.EffectiveRuntimeRoot, "--state-dir", e.StateDir, "--process", processFile })
             psi.ArgumentList.Add(a);
         if (e.Config.Tty) psi.ArgumentList.Add("--tty");
         if (e.Config.AttachStdin && !detach) psi.ArgumentList.Add("--stdin");

@@ -20,6 +20,7 @@ public sealed partial class ContainerService
         if (!ProcessTable.IsSupported(psArgs))
             throw new BadRequestException($"ps_args \"{psArgs}\" is not supported: use no arguments (ps -ef) or \"aux\"");
         var table = new ProcessTable().Render(_cgroups.Value.ListPids(CgroupsOf(c)), psArgs);
+        Publish(c, "top");
         return new ContainerTopResponse
         {
             Titles = [.. table.Titles],

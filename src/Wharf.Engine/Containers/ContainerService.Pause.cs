@@ -17,7 +17,7 @@ public sealed partial class ContainerService
             if (!pause && !c.State.Paused) throw new ConflictException($"Container {c.Id} is not paused");
             var runtime = RuntimePath(c.Doc.HostConfig);
             var psi = new ProcessStartInfo(runtime) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var a in new[] { "--root", _options.EffectiveRuntimeRoot, pause ? "pause" : "resume", c.Id }) psi.ArgumentList.Add(a);
+            foreach (var a in RuntimeArgs(c.Doc.HostConfig).Concat(["--root", _options.EffectiveRuntimeRoot, pause ? "pause" : "resume", c.Id])) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
             using var streams = p.OwnStreams();
             var err = await p.StandardError.ReadToEndAsync(ct);
@@ -25,6 +25,7 @@ public sealed partial class ContainerService
             if (p.ExitCode != 0) throw new WharfException($"{(pause ? "pausing" : "unpausing")} container {c.Id}: {err.Trim()}");
             c.State.Paused = pause;
             c.State.Status = pause ? "paused" : "running";
+            UpdateHealthMonitor(c);
             Save(c);
         }
         finally { c.Lock.Release(); }

@@ -13,12 +13,17 @@ public sealed partial class ContainerService
         // `before` and `since` also apply to stopped containers, as in Docker.
         all |= filters.ContainsKey("before") || filters.ContainsKey("since");
         var list = ordered.Where(c => all || c.State.Running || limit is > 0).ToList();
+        foreach (var value in filters.GetValueOrDefault("health") ?? [])
+        {
+            if (!HealthRules.FilterValues.Contains(value))
+                throw new BadRequestException($"invalid filter 'health={value}': invalid value for health ({value}): must be one of {string.Join(", ", HealthRules.FilterValues)}");
+        }
         foreach (var (key, values) in filters)
         {
             list = key switch
             {
                 "status" => list.Where(c => values.Contains(c.State.Status)).ToList(),
-                "name" => list.Where(c => values.Any(v => c.Name.Contains(v.TrimStart('/'), StringComparison.Ordinal))).ToList(),
+                "name" => list.Where(c => values.Any(v => FilterRegexMatch(v, c.Name))).ToList(),
                 "id" => list.Where(c => values.Any(v => c.Id.StartsWith(v, StringComparison.Ordinal))).ToList(),
                 "label" => list.Where(c => values.All(v => ImageService.LabelMatch(c.Doc.Config?.Labels, v))).ToList(),
                 "ancestor" => list.Where(c => values.Any(v => _images.TryResolveId(v, out _) == c.Doc.Image)).ToList(),
@@ -29,11 +34,21 @@ public sealed partial class ContainerService
                 "network" => list.Where(c => values.Any(v => NetworkNames(c).Contains(v))).ToList(),
                 "publish" or "expose" => list.Where(c => values.Any(v => PortMatch(c, v, key == "publish"))).ToList(),
                 "is-task" => list.Where(_ => values.Any(v => v == "false")).ToList(),
+                "health" => list.Where(c => values.Contains(c.State.Health?.Status ?? HealthRules.None)).ToList(),
                 _ => throw new BadRequestException($"invalid filter '{key}'"),
             };
         }
         if (limit is > 0) list = list.Take(limit.Value).ToList();
         return list.Select(c => Summary(c, size)).ToList();
+    }
+
+    /// <summary>Docker's filter match: the value is a regular expression (RE2 there; .NET's syntax covers the
+    /// common cases), searched in the name without its slash; a value that does not compile matches nothing.</summary>
+    private static bool FilterRegexMatch(string pattern, string name)
+    {
+        try { return System.Text.RegularExpressions.Regex.IsMatch(name, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100)); }
+        catch (ArgumentException) { return false; }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException) { return false; }
     }
 
     private static IEnumerable<string> NetworkNames(Container c)
@@ -95,13 +110,13 @@ public sealed partial class ContainerService
         HostConfig = new ContainerSummaryHostConfig { NetworkMode = c.Doc.HostConfig?.NetworkMode ?? "default" },
     };
 
-    /// <summary>Docker's status column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".</summary>
+    /// <summary>Docker's status column: "Up 3 seconds", "Up 3 seconds (healthy)", "Exited (0) 2 minutes ago", "Created".</summary>
     public static string StatusText(ContainerState s)
     {
         static string Ago(string rfc) => DateTimeOffset.TryParse(rfc, out var t) ? HumanDuration(DateTimeOffset.UtcNow - t) : "";
         return s.Status switch
         {
-            "running" or "paused" => "Up " + Ago(s.StartedAt) + (s.Paused ? " (Paused)" : ""),
+            "running" or "paused" => "Up " + Ago(s.StartedAt) + (s.Paused ? " (Paused)" : s.Health is { } h ? $" ({HealthRules.Describe(h)})" : ""),
             "exited" => $"Exited ({s.ExitCode}) {Ago(s.FinishedAt)} ago",
             "created" => "Created",
             var other => other,

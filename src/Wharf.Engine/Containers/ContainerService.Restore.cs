@@ -31,6 +31,7 @@ public sealed partial class ContainerService
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 c.Exited = done;
                 c.ShimReady.TrySetResult(stateDir);
+                InitHealth(c);
                 _ = WatchExitAsync(c, stateDir, done);
                 reconnected++;
                 continue;
@@ -46,7 +47,7 @@ public sealed partial class ContainerService
             c.State.FinishedAt = exit?["finishedAt"]?.GetValue<string>() ?? ImageConfigFile.Rfc3339(DateTimeOffset.UtcNow);
             Unmount(c);
             Save(c);
-            Publish(c, "die", new() { ["exitCode"] = c.State.ExitCode.ToString() });
+            PublishDie(c);
             exited++;
         }
         foreach (var c in _containers.Values.ToList())
@@ -92,7 +93,8 @@ public sealed partial class ContainerService
         c.Doc.RestartCount++;
         try
         {
-            if (await StartAsync(c.Id, CancellationToken.None, byPolicy: true)) Publish(c, "restart");
+            // Docker reports only `start` for a policy restart; `restart` is the user's verb.
+            await StartAsync(c.Id, CancellationToken.None, byPolicy: true);
         }
         catch (WharfException) { }
     }

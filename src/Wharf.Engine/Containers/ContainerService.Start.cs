@@ -24,6 +24,33 @@ public sealed partial class ContainerService
         return _options.Runtimes.TryGetValue(name, out var rt) ? rt.Path : name;
     }
 
+    /// <summary>The runtime's global options from daemon.json `runtimeArgs`, placed before its subcommand.</summary>
+    internal IReadOnlyList<string> RuntimeArgs(Api.Models.HostConfig? hc)
+    {
+        var name = hc?.Runtime is { Length: > 0 } r ? r : _options.DefaultRuntime;
+        return _options.Runtimes.TryGetValue(name, out var rt) && rt.RuntimeArgs is { } args ? args : [];
+    }
+
+    /// <summary>`--runtime PATH` and one `--runtime-arg` per runtime option, for wharf-shim.</summary>
+    private void AddRuntimeOptions(ProcessStartInfo psi, Api.Models.HostConfig? hc)
+    {
+        psi.ArgumentList.Add("--runtime");
+        psi.ArgumentList.Add(RuntimePath(hc));
+        foreach (var a in RuntimeArgs(hc))
+        {
+            psi.ArgumentList.Add("--runtime-arg");
+            psi.ArgumentList.Add(a);
+        }
+    }
+
+    /// <summary>Docker's create-time check (400): `runc`, the daemon's default, or a runtime from daemon.json `runtimes`.</summary>
+    private void ValidateRuntime(Api.Models.HostConfig hc)
+    {
+        var name = hc.Runtime;
+        if (string.IsNullOrEmpty(name) || name == "runc" || name == _options.DefaultRuntime || _options.Runtimes.ContainsKey(name)) return;
+        throw new BadRequestException($"unknown or invalid runtime name: {name}");
+    }
+
     /// <summary>POST /containers/{id}/start; false when it already runs (Docker's 304).</summary>
     public async Task<bool> StartAsync(string idOrName, CancellationToken ct, bool byPolicy = false)
     {
@@ -48,8 +75,9 @@ public sealed partial class ContainerService
         var hc = c.Doc.HostConfig!;
         try
         {
+            var joined = JoinNetworkContainer(c);
             MountRootfs(c, rootfs);
-            WriteGeneratedFiles(c);
+            if (joined is null) WriteGeneratedFiles(c);
             var cgroupVersion = int.Parse(Engine.HostInfo.CgroupVersion);
             var spec = new OciSpecBuilder().Build(new OciSpecRequest
             {
@@ -62,6 +90,7 @@ public sealed partial class ContainerService
                 ResolvConfPath = c.Doc.ResolvConfPath,
                 CgroupParent = "/" + _options.CgroupParent.Trim('/'),
                 CgroupVersion = cgroupVersion,
+                Namespaces = new ContainerNamespaces(this, atCreate: false),
             });
             await OciSpecBuilder.WriteAsync(spec.Spec, dir, ct);
             var stateDir = ShimDir(c.Id);
@@ -87,6 +116,7 @@ public sealed partial class ContainerService
             c.State.StartedAt = ImageConfigFile.Rfc3339(DateTimeOffset.UtcNow);
             c.State.FinishedAt = Api.Models.ContainerState.ZeroTime;
             MarkStoppedByUser(c, false);
+            InitHealth(c);
             Save(c);
             Publish(c, "start");
             _ = WatchExitAsync(c, stateDir, exited);
@@ -114,10 +144,10 @@ public sealed partial class ContainerService
         var config = c.Doc.Config!;
         var hc = c.Doc.HostConfig!;
         var psi = new ProcessStartInfo(ShimBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var runtime = RuntimePath(hc);
+        AddRuntimeOptions(psi, hc);
         string[] args =
         [
-            "--id", c.Id, "--bundle", bundle, "--runtime", runtime, "--runtime-root", _options.EffectiveRuntimeRoot,
+            "--id", c.Id, "--bundle", bundle, "--runtime-root", _options.EffectiveRuntimeRoot,
             "--state-dir", stateDir, "--log-driver", hc.LogConfig?.Type is { Length: > 0 } t ? t : _options.LogDriver,
             "--log-path", c.Doc.LogPath is { Length: > 0 } lp ? lp : Path.Combine(bundle, "unused.log"), "--wait-start",
         ];
@@ -158,6 +188,7 @@ public sealed partial class ContainerService
         await c.Lock.WaitAsync();
         try
         {
+            StopHealthMonitor(c);
             c.State.Running = false;
             c.State.Paused = false;
             c.State.Status = "exited";
@@ -171,12 +202,29 @@ public sealed partial class ContainerService
         }
         finally { c.Lock.Release(); }
         if (c.State.OOMKilled) Publish(c, "oom");
-        Publish(c, "die", new() { ["exitCode"] = c.State.ExitCode.ToString() });
+        PublishDie(c);
         exited.TrySetResult();
         if (c.Doc.HostConfig?.AutoRemove == true)
             try { await RemoveAsync(c.Id, force: true, volumes: true, CancellationToken.None); } catch (NotFoundException) { }
         else
             await MaybeRestartAsync(c);
+    }
+
+    /// <summary>The `die` event with Docker's attributes: the exit code and how many whole seconds the run lasted.</summary>
+    private void PublishDie(Container c)
+    {
+        var ran = DateTimeOffset.TryParse(c.State.StartedAt, out var started) && DateTimeOffset.TryParse(c.State.FinishedAt, out var finished)
+            ? (long)Math.Max(0, (finished - started).TotalSeconds) : 0;
+        Publish(c, "die", new() { ["exitCode"] = c.State.ExitCode.ToString(), ["execDuration"] = ran.ToString() });
+    }
+
+    /// <summary>POST /containers/{id}/restart: stop if running, start, then the `restart` event (policy restarts have none).</summary>
+    public async Task RestartAsync(string idOrName, int? timeoutSeconds, string? signal, CancellationToken ct)
+    {
+        var c = Get(idOrName);
+        await StopAsync(c.Id, timeoutSeconds, signal, ct);
+        await StartAsync(c.Id, ct);
+        Publish(c, "restart");
     }
 
     /// <summary>POST /containers/{id}/kill.</summary>
@@ -203,15 +251,20 @@ public sealed partial class ContainerService
     {
         var c = Get(idOrName);
         if (!c.State.Running) throw new ConflictException($"Container {c.Id} is not running");
-        if (c.Doc.Config?.Tty != true) return;
-        try
+        if (c.Doc.Config?.Tty == true)
         {
-            await ShimClient.CallAsync(ShimDir(c.Id), new JsonObject { ["op"] = "resize", ["rows"] = height, ["cols"] = width }, ct);
+            try
+            {
+                await ShimClient.CallAsync(ShimDir(c.Id), new JsonObject { ["op"] = "resize", ["rows"] = height, ["cols"] = width }, ct);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+            {
+                // The container is exiting: its terminal is gone, nothing to resize.
+                return;
+            }
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
-        {
-            // The container is exiting: its terminal is gone, nothing to resize.
-        }
+        // As Docker: reported whenever the runtime accepted it (a container without a terminal accepts and ignores it).
+        Publish(c, "resize", new() { ["height"] = height.ToString(), ["width"] = width.ToString() });
     }
 
     /// <summary>POST /containers/{id}/stop: the stop signal, then SIGKILL after the timeout; false if not running (304).</summary>
@@ -312,7 +365,11 @@ public sealed partial class ContainerService
         var hostname = cfg.Hostname ?? c.Id[..12];
         // Rewritten in place (not renamed): they are bind-mounted into a running container.
         File.WriteAllText(c.Doc.HostnamePath, hostname + "\n");
+        // Host mode shares the host's network: its hosts file (unless extra hosts are asked for) and
+        // resolv.conf as they are, local resolvers included, as Docker does.
+        var hostMode = c.Doc.HostConfig?.NetworkMode == "host";
         var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
+        if (hostMode && c.Doc.HostConfig?.ExtraHosts is not { Count: > 0 } && File.Exists("/etc/hosts")) hosts = File.ReadAllText("/etc/hosts");
         foreach (var extra in c.Doc.HostConfig?.ExtraHosts ?? [])
         {
             var i = extra.IndexOf(':');
@@ -321,7 +378,9 @@ public sealed partial class ContainerService
         File.WriteAllText(c.Doc.HostsPath, hosts);
         var dns = c.Doc.HostConfig?.Dns is { Count: > 0 } d ? d : _options.Dns;
         var resolv = dns.Count > 0 ? string.Concat(dns.Select(s => $"nameserver {s}\n"))
-            : File.Exists("/etc/resolv.conf") ? string.Join('\n', File.ReadAllLines("/etc/resolv.conf").Where(l => !l.Contains("127.0.0."))) + "\n" : "";
+            : !File.Exists("/etc/resolv.conf") ? ""
+            : hostMode ? File.ReadAllText("/etc/resolv.conf")
+            : string.Join('\n', File.ReadAllLines("/etc/resolv.conf").Where(l => !l.Contains("127.0.0."))) + "\n";
         File.WriteAllText(c.Doc.ResolvConfPath, resolv);
     }
 }

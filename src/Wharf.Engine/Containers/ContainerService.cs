@@ -135,14 +135,21 @@ public sealed partial class ContainerService
         var (path, args) = ContainerDefaults.Command(config);
         var hc = request.HostConfig ?? new HostConfig();
         ContainerDefaults.ApplyHostConfigDefaults(hc, int.Parse(Engine.HostInfo.CgroupVersion), _options.LogDriver, _options.DefaultRuntime);
+        ValidateNetworkMode(request, hc);
         ValidateHostConfig(hc);
+        ValidateRuntime(hc);
+        HealthRules.Validate(request.Healthcheck);
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        if (string.IsNullOrEmpty(config.Hostname)) config.Hostname = id[..12];
+        if (string.IsNullOrEmpty(config.Hostname)) config.Hostname = DefaultHostname(hc, id);
         // Validate what the runtime spec would refuse (resources, capabilities, sysctls...) now, at create.
         var top = image.Layers.Count > 0 ? _images.Layers.DiffPath(image.Layers[^1].ChainId) : "/nonexistent";
         var probe = config.Clone();
         probe.User = "";
-        new OciSpecBuilder().Build(new OciSpecRequest { ContainerId = id, Config = probe, HostConfig = hc, RootfsPath = top, CgroupVersion = int.Parse(Engine.HostInfo.CgroupVersion) });
+        new OciSpecBuilder().Build(new OciSpecRequest
+        {
+            ContainerId = id, Config = probe, HostConfig = hc, RootfsPath = top, CgroupVersion = int.Parse(Engine.HostInfo.CgroupVersion),
+            Namespaces = new ContainerNamespaces(this, atCreate: true),
+        });
 
         var reserved = ReserveName(name, id);
         var dir = Dir(id);

@@ -2,7 +2,10 @@ using Wharf.Engine.Build;
 
 namespace Wharf.Engine;
 
-/// <summary>Go's `time.ParseDuration` (`1m30s`, `500ms`, `1.5h`, `-2us`), since HEALTHCHECK flags use Go durations.</summary>
+/// <summary>
+/// Go's `time.ParseDuration` (`1m30s`, `500ms`, `1.5h`, `-2us`), since HEALTHCHECK flags use Go durations,
+/// and `Duration.String` for messages that quote one.
+/// </summary>
 public static class GoDuration
 {
     private static readonly Dictionary<string, long> Units = new(StringComparer.Ordinal)
@@ -118,5 +121,43 @@ public static class GoDuration
             }
         }
         return negative ? -(long)total : (long)total;
+    }
+
+    /// <summary>Go's `Duration.String`: `0s`, `1.5µs`, `200ms`, `1.5s`, `1m30s`, `1h0m0s`.</summary>
+    public static string Format(long nanoseconds)
+    {
+        if (nanoseconds == 0)
+        {
+            return "0s";
+        }
+        var sign = nanoseconds < 0 ? "-" : "";
+        var u = nanoseconds == long.MinValue ? (ulong)long.MaxValue + 1 : (ulong)Math.Abs(nanoseconds);
+        if (u < 1_000_000_000)
+        {
+            return u < 1_000 ? $"{sign}{u}ns"
+                : u < 1_000_000 ? sign + Fraction(u, 3) + "\u00b5s"
+                : sign + Fraction(u, 6) + "ms";
+        }
+        var seconds = Fraction(u % 60_000_000_000, 9) + "s";
+        var minutes = u / 60_000_000_000;
+        if (minutes == 0)
+        {
+            return sign + seconds;
+        }
+        var hours = minutes / 60;
+        return hours == 0 ? $"{sign}{minutes}m{seconds}" : $"{sign}{hours}h{minutes % 60}m{seconds}";
+    }
+
+    /// <summary>v / 10^digits with the fraction's trailing zeros (and a bare point) dropped.</summary>
+    private static string Fraction(ulong v, int digits)
+    {
+        ulong scale = 1;
+        for (var i = 0; i < digits; i++)
+        {
+            scale *= 10;
+        }
+        var whole = (v / scale).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var fraction = (v % scale).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
+        return fraction.Length == 0 ? whole : whole + "." + fraction;
     }
 }

@@ -36,6 +36,22 @@ public class BuildSupportTests
     }
 
     [Theory]
+    [InlineData(0, "0s")]
+    [InlineData(1, "1ns")]
+    [InlineData(1_500, "1.5\u00b5s")]
+    [InlineData(200_000_000, "200ms")]
+    [InlineData(1_500_000_000, "1.5s")]
+    [InlineData(30_000_000_000, "30s")]
+    [InlineData(90_000_000_000, "1m30s")]
+    [InlineData(3_600_000_000_000, "1h0m0s")]
+    [InlineData(-2_000_000, "-2ms")]
+    public void GoDurationStrings(long nanoseconds, string text)
+    {
+        Assert.Equal(text, GoDuration.Format(nanoseconds));
+        Assert.Equal(nanoseconds, GoDuration.ParseNanoseconds(text));
+    }
+
+    [Theory]
     [InlineData("80", new[] { "80/tcp" })]
     [InlineData("53/udp", new[] { "53/udp" })]
     [InlineData("132/SCTP", new[] { "132/sctp" })]
