@@ -88,7 +88,14 @@ remove_all() { # remove_all HOST: removes this run's containers
   [ -z "$ids" ] || echo "$ids" | DOCKER_HOST=$1 xargs -r -n 50 -P 2 docker rm -f >/dev/null
 }
 
-api_ps() { curl -sf --unix-socket "${1#unix://}" http://x/v1.47/containers/json >/dev/null; }
+# api_ps_ms HOST: median of curl's own time for GET /containers/json (without curl's process start-up).
+api_ps_ms() {
+  local i all=()
+  for i in $(seq 0 "$ROUNDS"); do
+    all+=("$(curl -sf -o /dev/null -w '%{time_total}' --unix-socket "${1#unix://}" http://x/v1.47/containers/json | awk '{ printf "%d", $1 * 1e9 }')")
+  done
+  bench_ms "$(bench_median "${all[@]:1}")"
+}
 
 run_engine() {
   local h=$1 e ns c t0 t1
@@ -124,7 +131,7 @@ run_engine() {
   R[$e.ps_rows]=$(cli "$h" ps -q --filter "label=$TAG" | wc -l)
   bench_log "$e: ps with ${R[$e.ps_rows]} running x$ROUNDS"
   R[$e.ps]=$(median_ms "$ROUNDS" cli "$h" ps)
-  R[$e.api_ps]=$(median_ms "$ROUNDS" api_ps "$h")
+  R[$e.api_ps]=$(api_ps_ms "$h")
   [ "$e" = wharf ] && R[wharf.busy_rss]=$(kib_mib "$(rss_kib "$WHARFD_PID")")
   remove_all "$h"
 
