@@ -25,6 +25,9 @@ public sealed class CliApp
     public Func<DateTimeOffset> Now { get; set; } = () => DateTimeOffset.UtcNow;
     public CancellationToken Cancel { get; set; }
 
+    /// <summary>Set while a command forwards signals to a container: Ctrl-C must not cancel the CLI then.</summary>
+    public bool ProxySignals { get; set; }
+
     /// <summary>Help text width (docker: terminal width - 1, or 79).</summary>
     public int HelpColumns { get; set; } = 79;
 
