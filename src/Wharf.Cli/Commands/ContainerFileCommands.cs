@@ -156,12 +156,12 @@ internal static class ContainerFileCommands
         }
         var counted = new CountingStream(tar);
         var src = new CopyInfo(srcPath, true, stat.IsDir, rebaseName);
-        Stream content = counted;
-        if (rebaseName.Length > 0) content = Rebased(counted, ArchiveCopy.SplitPathDirEntry(srcPath).Base, rebaseName, ctx.Cancel);
+        var renames = new List<(string, string)>();
+        if (rebaseName.Length > 0) renames.Add((ArchiveCopy.SplitPathDirEntry(srcPath).Base, rebaseName));
         var dst = ArchiveCopy.LocalDestination(dstPath);
         var (dstDir, rebase) = ArchiveCopy.Prepare(src, dst);
-        if (rebase is { } r) content = Rebased(content, r.Old, r.New, ctx.Cancel);
-        await ArchiveCopy.ExtractAsync(content, dstDir, ctx.Cancel).ConfigureAwait(false);
+        if (rebase is { } r) renames.Add(r);
+        await ArchiveCopy.ExtractAsync(counted, dstDir, renames, ctx.Cancel).ConfigureAwait(false);
         if (!quiet)
         {
             var size = stat.IsDir ? counted.Count : stat.Size;
@@ -204,30 +204,11 @@ internal static class ContainerFileCommands
 
         var src = ArchiveCopy.LocalSource(srcPath, ctx.Flags.GetBool("follow-link"));
         var (dstDir, rebase) = ArchiveCopy.Prepare(src, dst);
+        var renames = new List<(string, string)>();
+        if (src.RebaseName.Length > 0) renames.Add((ArchiveCopy.SplitPathDirEntry(src.Path).Base, src.RebaseName));
+        if (rebase is { } r) renames.Add(r);
         var pipe = new Pipe();
-        var producer = Task.Run(async () =>
-        {
-            var writer = pipe.Writer.AsStream();
-            try
-            {
-                if (rebase is { } r)
-                {
-                    var inner = new Pipe();
-                    var tarTask = WriteAndComplete(inner.Writer, s => ArchiveCopy.WriteSourceTarAsync(src.Path, src.RebaseName, s, ctx.Cancel));
-                    await ArchiveCopy.RebaseAsync(inner.Reader.AsStream(), writer, r.Old, r.New, ctx.Cancel).ConfigureAwait(false);
-                    await tarTask.ConfigureAwait(false);
-                }
-                else
-                {
-                    await ArchiveCopy.WriteSourceTarAsync(src.Path, src.RebaseName, writer, ctx.Cancel).ConfigureAwait(false);
-                }
-                await pipe.Writer.CompleteAsync().ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
-            }
-        });
+        var producer = WriteAndComplete(pipe.Writer, s => ArchiveCopy.WriteSourceTarAsync(src.Path, renames, s, ctx.Cancel));
         var counted = new CountingStream(pipe.Reader.AsStream());
         await ctx.Client.CopyToContainerAsync(container, dstDir, counted, ctx.Flags.GetBool("archive"), ct: ctx.Cancel).ConfigureAwait(false);
         await producer.ConfigureAwait(false);
@@ -246,14 +227,6 @@ internal static class ContainerFileCommands
         {
             await writer.CompleteAsync(e).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>A tar stream with its entries renamed on the fly.</summary>
-    static Stream Rebased(Stream source, string oldBase, string newBase, CancellationToken ct)
-    {
-        var pipe = new Pipe();
-        _ = WriteAndComplete(pipe.Writer, s => ArchiveCopy.RebaseAsync(source, s, oldBase, newBase, ct));
-        return pipe.Reader.AsStream();
     }
 
     static long LocalContentSize(string path)

@@ -90,58 +90,26 @@ public static partial class ArchiveCopy
         return i < 0 ? name : name[..i] + newBase + name[(i + oldBase.Length)..];
     }
 
-    /// <summary>Copies a tar, renaming its entries.</summary>
-    public static async Task RebaseAsync(Stream source, Stream destination, string oldBase, string newBase, CancellationToken ct)
+    /// <summary>Applies RebaseArchiveEntries renames in order.</summary>
+    static string Rename(string name, IReadOnlyList<(string Old, string New)> renames)
     {
-        await using var reader = new TarReader(source, leaveOpen: true);
-        await using var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
-        while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
-        {
-            var copy = CopyEntry(entry, RebaseName(entry.Name, oldBase, newBase));
-            if (entry.EntryType is TarEntryType.HardLink) copy.LinkName = RebaseName(entry.LinkName, oldBase, newBase);
-            await writer.WriteEntryAsync(copy, ct).ConfigureAwait(false);
-        }
-    }
-
-    static PaxTarEntry CopyEntry(TarEntry entry, string name)
-    {
-        var type = entry.EntryType switch
-        {
-            TarEntryType.V7RegularFile or TarEntryType.ContiguousFile => TarEntryType.RegularFile,
-            var t => t,
-        };
-        var copy = new PaxTarEntry(type, name)
-        {
-            Mode = entry.Mode, Uid = entry.Uid, Gid = entry.Gid, ModificationTime = entry.ModificationTime,
-            DataStream = entry.DataStream,
-        };
-        if (entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink) copy.LinkName = entry.LinkName;
-        if (entry is PosixTarEntry posix)
-        {
-            copy.UserName = posix.UserName;
-            copy.GroupName = posix.GroupName;
-            if (type is TarEntryType.CharacterDevice or TarEntryType.BlockDevice)
-            {
-                copy.DeviceMajor = posix.DeviceMajor;
-                copy.DeviceMinor = posix.DeviceMinor;
-            }
-        }
-        return copy;
+        foreach (var (o, n) in renames) name = RebaseName(name, o, n);
+        return name;
     }
 
     /// <summary>
     /// Writes the tar of a local path (TarResourceRebase): entries are named from the path's base ("dir", "dir/x"; for
-    /// "dir/." the contents as ".", "./x"), renamed to <paramref name="rebaseName"/> when given.
+    /// "dir/." the contents as ".", "./x"), then renamed by <paramref name="renames"/> (RebaseArchiveEntries).
     /// </summary>
-    public static async Task WriteSourceTarAsync(string path, string rebaseName, Stream destination, CancellationToken ct)
+    public static async Task WriteSourceTarAsync(string path, IReadOnlyList<(string Old, string New)> renames, Stream destination,
+        CancellationToken ct)
     {
         var (dir, baseName) = SplitPathDirEntry(path);
         await using var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
         var root = baseName == "." ? dir : Path.Combine(dir, baseName);
         async Task AddAsync(string full, string name)
         {
-            if (rebaseName.Length > 0) name = RebaseName(name, baseName, rebaseName);
-            await writer.WriteEntryAsync(full, name, ct).ConfigureAwait(false);
+            await writer.WriteEntryAsync(full, Rename(name, renames), ct).ConfigureAwait(false);
             var info = new FileInfo(full);
             if (info.Attributes.HasFlag(FileAttributes.Directory) && info.LinkTarget is null)
             {
@@ -156,16 +124,17 @@ public static partial class ArchiveCopy
     /// Untar with NoLchown and NoOverwriteDirNonDir: extracts into <paramref name="dstDir"/>, refusing entries that climb out
     /// of it and refusing to replace a directory with a file or a file with a directory.
     /// </summary>
-    public static async Task ExtractAsync(Stream tar, string dstDir, CancellationToken ct)
+    public static async Task ExtractAsync(Stream tar, string dstDir, IReadOnlyList<(string Old, string New)> renames, CancellationToken ct)
     {
         var root = Path.GetFullPath(dstDir);
         await using var reader = new TarReader(tar, leaveOpen: true);
         var dirTimes = new List<(string Path, DateTimeOffset Time)>();
         while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
         {
-            var rel = Clean(entry.Name.TrimStart('/'));
+            var name = Rename(entry.Name, renames);
+            var rel = Clean(name.TrimStart('/'));
             if (rel == ".." || rel.StartsWith("../", StringComparison.Ordinal))
-                throw new IOException($"invalid tar header: {entry.Name} is outside of {dstDir}");
+                throw new IOException($"invalid tar header: {name} is outside of {dstDir}");
             var target = rel == "." ? root : Path.Combine(root, rel);
             var existing = new FileInfo(target);
             var exists = existing.Exists || Directory.Exists(target) || existing.LinkTarget is not null;
@@ -173,8 +142,8 @@ public static partial class ArchiveCopy
             if (exists)
             {
                 var existingIsDir = Directory.Exists(target) && existing.LinkTarget is null;
-                if (existingIsDir && !isDir) throw new IOException($"cannot overwrite directory \"{target}\" with non-directory \"{entry.Name}\"");
-                if (!existingIsDir && isDir) throw new IOException($"cannot overwrite non-directory \"{target}\" with directory \"{entry.Name}\"");
+                if (existingIsDir && !isDir) throw new IOException($"cannot overwrite directory \"{target}\" with non-directory \"{name}\"");
+                if (!existingIsDir && isDir) throw new IOException($"cannot overwrite non-directory \"{target}\" with directory \"{name}\"");
                 if (!isDir) File.Delete(target);
             }
             var parent = Path.GetDirectoryName(target);
@@ -198,7 +167,7 @@ public static partial class ArchiveCopy
                     File.CreateSymbolicLink(target, entry.LinkName);
                     break;
                 case TarEntryType.HardLink:
-                    var linkRel = Clean(entry.LinkName.TrimStart('/'));
+                    var linkRel = Clean(Rename(entry.LinkName, renames).TrimStart('/'));
                     if (linkRel == ".." || linkRel.StartsWith("../", StringComparison.Ordinal))
                         throw new IOException($"invalid hardlink {entry.LinkName} in {entry.Name}");
                     if (Link(Path.Combine(root, linkRel), target) != 0)

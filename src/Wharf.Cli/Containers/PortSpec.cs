@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Wharf.Api.Models;
 
 namespace Wharf.Cli.Containers;
@@ -102,7 +101,7 @@ public static class PortSpec
             if (close != ip.Length - 1) throw new FormatException($"invalid IP address {ip}: address {ip}:: missing port in address");
             ip = ip[1..close];
         }
-        if (ip.Length > 0 && !IPAddress.TryParse(ip, out _)) throw new FormatException($"invalid IP address: {ip}");
+        if (ip.Length > 0 && !GoNet.IsIP(ip)) throw new FormatException($"invalid IP address: {ip}");
         if (containerPort.Length == 0) throw new FormatException($"no port specified: {raw}<empty>");
         if (!TryParseRange(containerPort, out var start, out var end, out _)) throw new FormatException($"invalid containerPort: {containerPort}");
         ulong hostStart = 0, hostEnd = 0;
