@@ -22,6 +22,8 @@ internal static class ContainerCreator
         // TagNameOnly: a name without tag or digest means :latest.
         var tagged = reference is null ? null : reference with { Tag = reference.Digest is null ? reference.Tag ?? "latest" : reference.Tag };
 
+        if (spec.UseApiSocket) BindApiSocket(ctx, hc);
+
         string? platform = null;
         if (spec.Platform is { } p)
         {
@@ -47,6 +49,18 @@ internal static class ContainerCreator
         foreach (var w in response.Warnings) ctx.Err.Write("WARNING: " + w + "\n");
         cid.Write(response.Id);
         return response.Id;
+    }
+
+    /// <summary>--use-api-socket: the daemon's unix socket at /var/run/docker.sock, where clients in the container look.</summary>
+    static void BindApiSocket(CommandContext ctx, Wharf.Api.Models.HostConfig hc)
+    {
+        var host = DaemonHost.Parse(ctx.App.Options.ResolveHost());
+        if (!host.IsUnix)
+            throw new CliException($"flag --use-api-socket can only be used with unix sockets: wharf endpoint {host.Original} incompatible");
+        (hc.Mounts ??= []).Add(new Wharf.Api.Models.Mount
+        {
+            Type = "bind", Source = host.Address, Target = "/var/run/docker.sock", BindOptions = new Wharf.Api.Models.MountBindOptions(),
+        });
     }
 
     static bool IsImageId(string? image) =>

@@ -8,32 +8,22 @@ namespace Wharf.Cli.Commands;
 /// <summary>run and create: flags to a create request, then (run) attach, wait, start and stream until the container ends.</summary>
 internal static class RunCommands
 {
-    public static CommandDef Create(string use)
-    {
-        var cmd = new CommandDef(use, "Create a new container")
-        {
-            AliasesLine = "wharf container create, wharf create",
-            Args = ArgsRule.AtLeast(1),
-            Interspersed = false,
-            Run = CreateAsync,
-        };
-        foreach (var f in CreateFlags.CreateOnly("creating").Concat(CreateFlags.All())) cmd.Flag(f);
-        return cmd;
-    }
+    public static CommandDef Create(string use) =>
+        Define(use, "Create a new container", "wharf container create, wharf create", CreateAsync, "creating", []);
 
-    public static CommandDef Run(string use)
+    public static CommandDef Run(string use) =>
+        Define(use, "Create and run a new container from an image", "wharf container run, wharf run", RunAsync, "running",
+        [
+            new FlagDef("detach", 'd', FlagType.Bool, "Run container in background and print container ID"),
+            new FlagDef("sig-proxy", null, FlagType.Bool, "Proxy received signals to the process", "true"),
+            new FlagDef("detach-keys", null, FlagType.String, "Override the key sequence for detaching a container"),
+        ]);
+
+    static CommandDef Define(string use, string description, string aliases, Func<CommandContext, Task<int>> run, string verb,
+        IEnumerable<FlagDef> own)
     {
-        var cmd = new CommandDef(use, "Create and run a new container from an image")
-        {
-            AliasesLine = "wharf container run, wharf run",
-            Args = ArgsRule.AtLeast(1),
-            Interspersed = false,
-            Run = RunAsync,
-        };
-        cmd.Flag(new FlagDef("detach", 'd', FlagType.Bool, "Run container in background and print container ID"))
-            .Flag(new FlagDef("sig-proxy", null, FlagType.Bool, "Proxy received signals to the process", "true"))
-            .Flag(new FlagDef("detach-keys", null, FlagType.String, "Override the key sequence for detaching a container"));
-        foreach (var f in CreateFlags.CreateOnly("running").Concat(CreateFlags.All())) cmd.Flag(f);
+        var cmd = new CommandDef(use, description) { AliasesLine = aliases, Args = ArgsRule.AtLeast(1), Interspersed = false, Run = run };
+        foreach (var f in own.Concat(CreateFlags.CreateOnly(verb)).Concat(CreateFlags.All())) cmd.Flag(f);
         return cmd;
     }
 

@@ -11,7 +11,8 @@ public static class CreateFlags
     static FlagDef Bool(string name, char? s, string usage, string? def = null, bool hidden = false) =>
         new(name, s, FlagType.Bool, usage, def) { Hidden = hidden };
 
-    static FlagDef Int(string name, char? s, string usage, string? def = null) => new(name, s, FlagType.Int, usage, def);
+    static FlagDef Int(string name, char? s, string usage, string? def = null, bool hidden = false) =>
+        new(name, s, FlagType.Int, usage, def) { Hidden = hidden };
 
     static FlagDef List(string name, char? s, string usage, Func<string, string>? parse = null, string? varName = null,
         bool showEmptyDefault = false, bool hidden = false) =>
@@ -23,8 +24,8 @@ public static class CreateFlags
             Hidden = hidden,
         };
 
-    static FlagDef Typed(string name, char? s, string varName, string usage, Func<string, string?> validate) =>
-        new(name, s, FlagType.String, usage) { VarName = varName, Validate = validate };
+    static FlagDef Typed(string name, char? s, string varName, string usage, Func<string, string?> validate, bool hidden = false) =>
+        new(name, s, FlagType.String, usage) { VarName = varName, Validate = validate, Hidden = hidden };
 
     static FlagDef Map(string name, string usage, Func<string, string>? parse = null) =>
         new(name, null, FlagType.List, usage, "map[]") { VarName = "map", Validate = parse is null ? null : FlagValues.Check(parse) };
@@ -73,7 +74,7 @@ public static class CreateFlags
         List("security-opt", null, "Security Options"),
         Str("userns", null, "User namespace to use"),
         Str("cgroupns", null, "Cgroup namespace to use (host|private)\n" +
-                                "'host':    Run the container in the Docker host's cgroup namespace\n" +
+                                "'host':    Run the container in the Wharf host's cgroup namespace\n" +
                                 "'private': Run the container in its own private cgroup namespace\n" +
                                 "'':        Use the cgroup namespace as configured by the\n" +
                                 "           default-cgroupns-mode option on the daemon (default)"),
@@ -123,8 +124,8 @@ public static class CreateFlags
         Str("cidfile", null, "Write the container ID to the file"),
         Str("cpuset-cpus", null, "CPUs in which to allow execution (0-3, 0,1)"),
         Str("cpuset-mems", null, "MEMs in which to allow execution (0-3, 0,1)"),
-        Int("cpu-count", null, "CPU count (Windows only)"),
-        Int("cpu-percent", null, "CPU percent (Windows only)"),
+        Int("cpu-count", null, "CPU count (Windows only)", hidden: true),
+        Int("cpu-percent", null, "CPU percent (Windows only)", hidden: true),
         Int("cpu-period", null, "Limit CPU CFS (Completely Fair Scheduler) period"),
         Int("cpu-quota", null, "Limit CPU CFS (Completely Fair Scheduler) quota"),
         Int("cpu-rt-period", null, "Limit CPU real-time period in microseconds"),
@@ -139,8 +140,8 @@ public static class CreateFlags
             v => { DeviceSpec.ParseThrottleBps(v); return v; }, showEmptyDefault: true),
         List("device-write-iops", null, "Limit write rate (IO per second) to a device",
             v => { DeviceSpec.ParseThrottleIops(v); return v; }, showEmptyDefault: true),
-        Typed("io-maxbandwidth", null, "bytes", "Maximum IO bandwidth limit for the system drive (Windows only)", ByteSize.Validate),
-        Typed("io-maxiops", null, "uint", "Maximum IOps limit for the system drive (Windows only)", Uint64),
+        Typed("io-maxbandwidth", null, "bytes", "Maximum IO bandwidth limit for the system drive (Windows only)", ByteSize.Validate, hidden: true),
+        Typed("io-maxiops", null, "uint", "Maximum IOps limit for the system drive (Windows only)", Uint64, hidden: true),
         Typed("kernel-memory", null, "bytes", "Kernel memory limit", ByteSize.Validate),
         Typed("memory", 'm', "bytes", "Memory limit", ByteSize.Validate),
         Typed("memory-reservation", null, "bytes", "Memory soft limit", ByteSize.Validate),
@@ -168,6 +169,7 @@ public static class CreateFlags
         Str("pull", null, $"Pull image before {verb} (\"always\", \"missing\", \"never\")", "missing"),
         Bool("quiet", 'q', "Suppress the pull output"),
         Bool("help", null, "Print usage"),
+        Bool("use-api-socket", null, "Bind mount Wharf API socket and required auth"),
         Str("platform", null, "Set platform if server is multi-platform capable",
             Environment.GetEnvironmentVariable("DOCKER_DEFAULT_PLATFORM")),
         Bool("disable-content-trust", null, "Skip image verification", "true"),

@@ -13,6 +13,9 @@ public sealed class CreateSpec
     public string Pull { get; init; } = "missing";
     public bool Quiet { get; init; }
 
+    /// <summary>--use-api-socket: bind the daemon's socket into the container.</summary>
+    public bool UseApiSocket { get; init; }
+
     /// <summary>Whether -a was given (run refuses it with -d).</summary>
     public bool AttachGiven { get; init; }
 
@@ -232,6 +235,7 @@ public static class CreateRequestBuilder
             Platform = f.GetString("platform") is { Length: > 0 } p ? p : null,
             Pull = pull.Length == 0 ? "missing" : pull,
             Quiet = f.GetBool("quiet"),
+            UseApiSocket = f.GetBool("use-api-socket"),
             AttachGiven = attach.Count > 0,
         };
     }

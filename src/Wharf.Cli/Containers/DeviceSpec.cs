@@ -36,15 +36,15 @@ public static class DeviceSpec
         {
             case 1:
                 containerPath = split[0];
-                val = CleanPath(containerPath);
+                val = ArchiveCopy.Clean(containerPath);
                 break;
             case 2 when ValidMode(split[1]):
                 containerPath = split[0];
-                val = CleanPath(containerPath) + ":" + split[1];
+                val = ArchiveCopy.Clean(containerPath) + ":" + split[1];
                 break;
             case 2:
                 containerPath = split[1];
-                val = split[0] + ":" + CleanPath(containerPath);
+                val = split[0] + ":" + ArchiveCopy.Clean(containerPath);
                 break;
             default:
                 containerPath = split[1];
@@ -53,26 +53,6 @@ public static class DeviceSpec
         }
         if (!containerPath.StartsWith('/')) throw new FormatException($"{containerPath} is not an absolute path");
         return val;
-    }
-
-    /// <summary>Go's path.Clean for absolute Linux paths.</summary>
-    static string CleanPath(string p)
-    {
-        var rooted = p.StartsWith('/');
-        var stack = new List<string>();
-        foreach (var part in p.Split('/'))
-        {
-            if (part is "" or ".") continue;
-            if (part == "..")
-            {
-                if (stack.Count > 0 && stack[^1] != "..") stack.RemoveAt(stack.Count - 1);
-                else if (!rooted) stack.Add(part);
-                continue;
-            }
-            stack.Add(part);
-        }
-        var joined = string.Join('/', stack);
-        return rooted ? "/" + joined : joined.Length == 0 ? "." : joined;
     }
 
     /// <summary>opts.GpuOpts: "all", a count, or "count=,device=,capabilities=,driver=,options=".</summary>

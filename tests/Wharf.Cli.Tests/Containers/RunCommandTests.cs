@@ -211,6 +211,19 @@ public class RunCommandTests
     }
 
     [Fact]
+    public async Task Use_api_socket_binds_the_daemon_socket()
+    {
+        await using var d = Routes.Container().Start();
+        var r = await TestCli.RunAsync(d, "create", "--use-api-socket", "busybox");
+        Assert.Equal(0, r.Code);
+        using var body = JsonDocument.Parse(d.Requests.First(q => q.Path.EndsWith("/create")).Body);
+        var mount = body.RootElement.GetProperty("HostConfig").GetProperty("Mounts")[0];
+        Assert.Equal("bind", mount.GetProperty("Type").GetString());
+        Assert.Equal(d.SocketPath, mount.GetProperty("Source").GetString());
+        Assert.Equal("/var/run/docker.sock", mount.GetProperty("Target").GetString());
+    }
+
+    [Fact]
     public async Task Start_attached_streams_and_returns_the_status()
     {
         await using var d = Routes.Container(exitCode: 2)
