@@ -201,6 +201,15 @@ public sealed class WharfCliContainerTests(DaemonFixture fx) : IClassFixture<Dae
     }
 
     [Fact]
+    public async Task The_terminal_size_reaches_the_container()
+    {
+        var r = await ProcessRunner.RunAsync("script", ["-qec", $"stty rows 30 cols 100; {Repo.Wharf} run --rm -t busybox stty size", "/dev/null"],
+            D.Env(), new MemoryStream(), TimeSpan.FromSeconds(60));
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith("30 100\r", r.Stdout);
+    }
+
+    [Fact]
     public async Task Interactive_exec_under_a_terminal()
     {
         await Ok("run", "-d", "--name", "cli-exec-tty", "busybox", "sleep", "1000");
