@@ -25,6 +25,9 @@ public sealed class CliApp
     public Func<DateTimeOffset> Now { get; set; } = () => DateTimeOffset.UtcNow;
     public CancellationToken Cancel { get; set; }
 
+    /// <summary>Set while a command forwards signals to a container: Ctrl-C must not cancel the CLI then.</summary>
+    public bool ProxySignals { get; set; }
+
     /// <summary>Help text width (docker: terminal width - 1, or 79).</summary>
     public int HelpColumns { get; set; } = 79;
 
@@ -56,14 +59,35 @@ public sealed class CliApp
 
     public async Task<int> RunAsync(IReadOnlyList<string> args)
     {
+        int code;
         try
         {
-            return await RunCoreAsync(args).ConfigureAwait(false);
+            code = await RunCoreAsync(args).ConfigureAwait(false);
         }
-        finally
+        catch
+        {
+            await FlushAsync().ConfigureAwait(false);
+            throw;
+        }
+        return await FlushAsync().ConfigureAwait(false) ? code : BrokenPipeExit;
+    }
+
+    /// <summary>A reader that went away (`wharf ps | head -1`): docker dies of SIGPIPE, the shell shows 141.</summary>
+    const int BrokenPipeExit = 141;
+
+    static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.Message.Contains("Broken pipe", StringComparison.Ordinal);
+
+    async Task<bool> FlushAsync()
+    {
+        try
         {
             await Console.Out.FlushAsync().ConfigureAwait(false);
             await Console.Err.FlushAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (IOException e) when (IsBrokenPipe(e))
+        {
+            return false;
         }
     }
 
@@ -203,7 +227,8 @@ public sealed class CliApp
     /// <summary>Prints an error the way docker's main does and returns the exit code.</summary>
     public int ReportError(Exception e)
     {
-        Console.Out.Flush();
+        try { Console.Out.Flush(); }
+        catch (IOException flush) when (IsBrokenPipe(flush)) { return BrokenPipeExit; }
         switch (e)
         {
             case WharfApiException api:
@@ -224,6 +249,8 @@ public sealed class CliApp
             case FormatException fe:
                 Console.Err.Write(fe.Message + "\n");
                 return 1;
+            case IOException io when IsBrokenPipe(io):
+                return BrokenPipeExit;
             case IOException io:
                 Console.Err.Write(io.Message + "\n");
                 return 1;

@@ -8,8 +8,14 @@ public sealed class CliConsole
     public required TextWriter Out { get; init; }
     public required TextWriter Err { get; init; }
 
-    /// <summary>Raw stdout for binary output (save); flush <see cref="Out"/> before writing to it.</summary>
+    /// <summary>Raw stdout for binary output (save, logs, attach); flush <see cref="Out"/> before writing to it.</summary>
     public required Stream OutStream { get; init; }
+
+    /// <summary>Raw stderr for container output; <see cref="Err"/> is flushed on every write.</summary>
+    public required Stream ErrStream { get; init; }
+
+    /// <summary>The controlling terminal: raw mode for stdin, window size of stdout.</summary>
+    public ITerminal Terminal { get; init; } = Streams.NoTerminal.Instance;
 
     public required Stream InStream { get; init; }
     public bool InIsTerminal { get; init; }
@@ -18,29 +24,50 @@ public sealed class CliConsole
 
     static readonly UTF8Encoding Utf8NoBom = new(false);
 
+    /// <summary>
+    /// The process's fds 0, 1 and 2 as plain streams. System.Console's streams are avoided on purpose: on a terminal
+    /// they read stdin line by line with their own echo and write terminal mode sequences, which `run -it` cannot have.
+    /// </summary>
     public static CliConsole FromProcess()
     {
-        var outStream = Console.OpenStandardOutput();
-        var errStream = Console.OpenStandardError();
+        var outStream = FdStream(1, FileAccess.Write);
+        var errStream = FdStream(2, FileAccess.Write);
         return new CliConsole
         {
             OutStream = outStream,
             Out = new StreamWriter(outStream, Utf8NoBom, 65536) { AutoFlush = false, NewLine = "\n" },
             Err = new StreamWriter(errStream, Utf8NoBom, 4096) { AutoFlush = true, NewLine = "\n" },
-            InStream = Console.OpenStandardInput(),
-            InIsTerminal = !Console.IsInputRedirected,
-            OutIsTerminal = !Console.IsOutputRedirected,
-            ErrIsTerminal = !Console.IsErrorRedirected,
+            ErrStream = errStream,
+            InStream = FdStream(0, FileAccess.Read),
+            InIsTerminal = Streams.UnixTerminal.IsTerminal(0),
+            OutIsTerminal = Streams.UnixTerminal.IsTerminal(1),
+            ErrIsTerminal = Streams.UnixTerminal.IsTerminal(2),
+            Terminal = new Streams.UnixTerminal(),
         };
+    }
+
+    static Stream FdStream(int fd, FileAccess access)
+    {
+        try
+        {
+            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), access, bufferSize: 0);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            // A closed stdio descriptor reads as empty and swallows writes.
+            return Stream.Null;
+        }
     }
 
     /// <summary>A console writing to memory, for tests.</summary>
     public static CliConsole ForTest(StringWriter output, StringWriter error, Stream? input = null, Stream? outStream = null,
-        bool inIsTerminal = false, bool outIsTerminal = false) => new()
+        bool inIsTerminal = false, bool outIsTerminal = false, ITerminal? terminal = null) => new()
     {
         Out = output,
         Err = error,
-        OutStream = outStream ?? Stream.Null,
+        OutStream = outStream ?? new Streams.TextWriterStream(output),
+        ErrStream = new Streams.TextWriterStream(error),
+        Terminal = terminal ?? Streams.NoTerminal.Instance,
         InStream = input ?? Stream.Null,
         InIsTerminal = inIsTerminal,
         OutIsTerminal = outIsTerminal,

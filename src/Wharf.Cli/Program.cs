@@ -1,13 +1,24 @@
+using System.Runtime.InteropServices;
 using Wharf.Cli;
+using Wharf.Cli.Streams;
 
 var console = CliConsole.FromProcess();
-var app = new CliApp(console) { HelpColumns = Wharf.Cli.Parsing.HelpWriter.DefaultColumns() };
+// docker wraps help at the terminal width minus one, 79 columns without a terminal.
+var columns = new UnixTerminal().OutputSize() is { Cols: > 0 } size ? size.Cols - 1 : 79;
+var app = new CliApp(console) { HelpColumns = columns };
 using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+// PosixSignalRegistration rather than Console.CancelKeyPress: the latter sets up System.Console's terminal handling.
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
 {
+    // run/attach --sig-proxy forwards the signal to the container instead.
+    if (app.ProxySignals)
+    {
+        ctx.Cancel = true;
+        return;
+    }
     if (cts.IsCancellationRequested) return;
-    e.Cancel = true;
+    ctx.Cancel = true;
     cts.Cancel();
-};
+});
 app.Cancel = cts.Token;
 return await app.RunAsync(args);

@@ -21,10 +21,24 @@ public sealed record FakeRequest(string Method, string Target, Dictionary<string
     public string BodyText => Encoding.UTF8.GetString(Body);
 }
 
-/// <summary>A canned HTTP response; <see cref="Chunks"/> are sent with chunked encoding, flushed one by one.</summary>
+/// <summary>
+/// A canned HTTP response; <see cref="Chunks"/> are sent with chunked encoding, flushed one by one; <see cref="BodyBytes"/>
+/// replaces <see cref="FakeResponse.Body"/> for binary bodies; with <see cref="Hijack"/> the daemon answers 101 and hands the
+/// connection to it (attach, exec start).
+/// </summary>
 public sealed record FakeResponse(int Status, string Body = "", string ContentType = "application/json",
     Dictionary<string, string>? Headers = null, IReadOnlyList<string>? Chunks = null)
 {
+    public byte[]? BodyBytes { get; init; }
+
+    public Func<Stream, Task>? Hijack { get; init; }
+
+    /// <summary>A pause before each of <see cref="Chunks"/> (headers go first), for answers that take time.</summary>
+    public TimeSpan ChunkDelay { get; init; }
+
+    public static FakeResponse Upgrade(bool tty, Func<Stream, Task> session) =>
+        new(101, ContentType: tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream") { Hijack = session };
+
     public static FakeResponse Json(string body, int status = 200) => new(status, body);
 
     public static FakeResponse Error(int status, string message) =>
@@ -101,6 +115,13 @@ public sealed class FakeDaemon : IAsyncDisposable
                     res = new FakeResponse(200, req.Method == "HEAD" ? "" : "OK", "text/plain", h);
                 }
                 else res = _handler(req);
+                if (res.Hijack is not null)
+                {
+                    var head = $"HTTP/1.1 101 UPGRADED\r\nContent-Type: {res.ContentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+                    await res.Hijack(new HijackedPeer(reader, stream, socket));
+                    return;
+                }
                 await WriteResponseAsync(stream, req, res);
             }
         }
@@ -117,7 +138,7 @@ public sealed class FakeDaemon : IAsyncDisposable
         }).Append("\r\n");
         sb.Append("Content-Type: ").Append(res.ContentType).Append("\r\n");
         if (res.Headers is not null) foreach (var (k, v) in res.Headers) sb.Append(k).Append(": ").Append(v).Append("\r\n");
-        var bodyBytes = Encoding.UTF8.GetBytes(res.Body);
+        var bodyBytes = res.BodyBytes ?? Encoding.UTF8.GetBytes(res.Body);
         if (res.Chunks is null)
         {
             sb.Append("Content-Length: ").Append(req.Method == "HEAD" ? 0 : bodyBytes.Length).Append("\r\n\r\n");
@@ -130,6 +151,7 @@ public sealed class FakeDaemon : IAsyncDisposable
         await stream.WriteAsync(Encoding.ASCII.GetBytes(sb.ToString()));
         foreach (var chunk in res.Chunks)
         {
+            if (res.ChunkDelay > TimeSpan.Zero) await Task.Delay(res.ChunkDelay);
             var b = Encoding.UTF8.GetBytes(chunk);
             await stream.WriteAsync(Encoding.ASCII.GetBytes(b.Length.ToString("x") + "\r\n"));
             await stream.WriteAsync(b);
@@ -148,9 +170,41 @@ public sealed class FakeDaemon : IAsyncDisposable
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 
+    /// <summary>The daemon's side of a hijacked connection: reads continue from the request reader's buffer.</summary>
+    sealed class HijackedPeer(BufferedReader reader, Stream inner, Socket socket) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => reader.ReadSomeAsync(buffer, offset, count);
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) => inner.WriteAsync(buffer, offset, count, ct);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) socket.Shutdown(SocketShutdown.Both);
+            base.Dispose(disposing);
+        }
+    }
+
     /// <summary>Byte reader with line, exact and chunked reads over a stream.</summary>
     sealed class BufferedReader(Stream s)
     {
+        public async Task<int> ReadSomeAsync(byte[] buffer, int offset, int count)
+        {
+            if (!await FillAsync()) return 0;
+            var take = Math.Min(count, _len - _pos);
+            Array.Copy(_buf, _pos, buffer, offset, take);
+            _pos += take;
+            return take;
+        }
+
         readonly byte[] _buf = new byte[65536];
         int _pos, _len;
 

@@ -81,14 +81,19 @@ public sealed partial class WharfClient
             WharfJsonContext.Default.ProgressMessage, ct);
     }
 
+    /// <summary>POST /images/create?fromImage=&amp;tag=: pulls an image; the daemon's JSON progress lines.</summary>
+    public IAsyncEnumerable<ProgressMessage> PullImageAsync(string fromImage, string? tag, string? platform = null, CancellationToken ct = default)
+    {
+        var q = new QueryBuilder().Add("fromImage", fromImage).AddNonEmpty("tag", tag).AddNonEmpty("platform", platform?.ToLowerInvariant());
+        return StreamAsync(HttpMethod.Post, "/images/create" + q, null, WharfJsonContext.Default.ProgressMessage, ct);
+    }
+
     /// <summary>GET /images/get?names=...: the tar stream (dispose it when done).</summary>
     public async Task<Stream> SaveImagesAsync(IEnumerable<string> names, CancellationToken ct = default)
     {
         var q = new QueryBuilder();
         foreach (var n in names) q.Add("names", n);
-        var res = await SendAsync(HttpMethod.Get, "/images/get" + q, stream: true, ct: ct).ConfigureAwait(false);
-        var body = await res.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        return new ResponseStream(body, res);
+        return await GetStreamAsync("/images/get" + q, ct).ConfigureAwait(false);
     }
 
     static StreamContent TarContent(Stream s)

@@ -29,6 +29,8 @@ public sealed partial class WharfClient : IDisposable
     readonly HttpClient _http;
     readonly DaemonHost _host;
     readonly SemaphoreSlim _negotiateLock = new(1, 1);
+    readonly SslClientAuthenticationOptions? _ssl;
+    readonly string _userAgent;
     string? _version;
     bool _negotiated;
 
@@ -72,10 +74,11 @@ public sealed partial class WharfClient : IDisposable
         {
             var hostPart = _host.Address.Contains(':') ? "[" + _host.Address + "]" : _host.Address;
             baseUri = new Uri((useTls ? "https://" : "http://") + hostPart + ":" + _host.Port.ToString(CultureInfo.InvariantCulture));
-            if (useTls) ConfigureTls(handler, options);
+            if (useTls) _ssl = ConfigureTls(handler, options);
         }
         _http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
+        _userAgent = options.UserAgent;
     }
 
     /// <summary>The daemon address as given (for messages).</summary>
@@ -84,7 +87,7 @@ public sealed partial class WharfClient : IDisposable
     /// <summary>The API version in use after negotiation (or the fixed one); null before.</summary>
     public string? ApiVersion => _version;
 
-    static void ConfigureTls(SocketsHttpHandler handler, WharfClientOptions o)
+    static SslClientAuthenticationOptions ConfigureTls(SocketsHttpHandler handler, WharfClientOptions o)
     {
         var ssl = new SslClientAuthenticationOptions();
         if (!string.IsNullOrEmpty(o.TlsCert) && !string.IsNullOrEmpty(o.TlsKey) && File.Exists(o.TlsCert) && File.Exists(o.TlsKey))
@@ -111,6 +114,7 @@ public sealed partial class WharfClient : IDisposable
             };
         }
         handler.SslOptions = ssl;
+        return ssl;
     }
 
     // ---------------------------------------------------------------- version negotiation
@@ -225,12 +229,16 @@ public sealed partial class WharfClient : IDisposable
 
     static async Task<WharfApiException> ToApiExceptionAsync(HttpResponseMessage res, string route, CancellationToken ct)
     {
-        var status = (int)res.StatusCode;
         string body;
         try { body = await res.Content.ReadAsStringAsync(ct).ConfigureAwait(false); }
         catch (IOException) { body = ""; }
-        var mediaType = res.Content.Headers.ContentType?.MediaType;
-        if (body.Length > 0 && (mediaType == "application/json" || body.TrimStart().StartsWith('{')))
+        return ToApiException((int)res.StatusCode, res.ReasonPhrase, res.Content.Headers.ContentType?.MediaType, body, route);
+    }
+
+    /// <summary>docker's error text for a failed request: the JSON message, the plain body, or a status line.</summary>
+    static WharfApiException ToApiException(int status, string? reason, string? contentType, string body, string route)
+    {
+        if (body.Length > 0 && (contentType?.StartsWith("application/json", StringComparison.Ordinal) == true || body.TrimStart().StartsWith('{')))
         {
             try
             {
@@ -242,7 +250,7 @@ public sealed partial class WharfClient : IDisposable
         body = body.Trim();
         if (body.Length == 0)
         {
-            var text = res.ReasonPhrase ?? status.ToString(CultureInfo.InvariantCulture);
+            var text = string.IsNullOrEmpty(reason) ? status.ToString(CultureInfo.InvariantCulture) : reason;
             return new WharfApiException(status,
                 $"request returned {text} for API route and version {route}, check if the server supports the requested API version");
         }

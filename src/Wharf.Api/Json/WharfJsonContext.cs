@@ -20,6 +20,7 @@ namespace Wharf.Api.Json;
 [JsonSerializable(typeof(ContainerPathStat))]
 [JsonSerializable(typeof(List<FilesystemChange>))]
 [JsonSerializable(typeof(ContainerPruneResponse))]
+[JsonSerializable(typeof(ContainerUpdateRequest))]
 [JsonSerializable(typeof(IdResponse))]
 [JsonSerializable(typeof(HostConfig))]
 [JsonSerializable(typeof(NetworkingConfig))]

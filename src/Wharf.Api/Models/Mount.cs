@@ -20,6 +20,15 @@ public sealed class Mount
     public MountVolumeOptions? VolumeOptions { get; set; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public MountTmpfsOptions? TmpfsOptions { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public MountImageOptions? ImageOptions { get; set; }
+}
+
+/// <summary>Options of an image mount (Mount.ImageOptions).</summary>
+public sealed class MountImageOptions
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Subpath { get; set; }
 }
 
 /// <summary>Options of a bind mount (Mount.BindOptions).</summary>

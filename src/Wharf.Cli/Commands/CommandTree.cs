@@ -22,25 +22,76 @@ internal static class CommandTree
             ImageTransferCommands.Save("save [OPTIONS] IMAGE [IMAGE...]"),
             ImageCommands.Tag("tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]"));
 
+        var container = new CommandDef("container", "Manage containers") { Group = "management" }.Add(
+            ExecAttachCommands.Attach(),
+            ContainerFileCommands.Commit(),
+            ContainerFileCommands.Copy(),
+            RunCommands.Create("create [OPTIONS] IMAGE [COMMAND] [ARG...]"),
+            ContainerInfoCommands.Diff(),
+            ExecAttachCommands.Exec(),
+            ContainerFileCommands.Export(),
+            ContainerInfoCommands.Inspect(),
+            LifecycleCommands.Kill(),
+            ContainerInfoCommands.Logs(),
+            ContainerListCommand.Create("ls [OPTIONS]", ["ps", "list"]),
+            LifecycleCommands.Pause(),
+            ContainerInfoCommands.Port(),
+            ContainerMaintenanceCommands.Prune(),
+            LifecycleCommands.Rename(),
+            LifecycleCommands.Restart(),
+            LifecycleCommands.Remove("rm [OPTIONS] CONTAINER [CONTAINER...]", ["remove"]),
+            RunCommands.Run("run [OPTIONS] IMAGE [COMMAND] [ARG...]"),
+            LifecycleCommands.Start(),
+            StatsCommand.Create(),
+            LifecycleCommands.Stop(),
+            ContainerInfoCommands.Top(),
+            LifecycleCommands.Unpause(),
+            ContainerMaintenanceCommands.Update(),
+            LifecycleCommands.Wait());
+
         var system = new CommandDef("system", "Manage Wharf") { Group = "management" }.Add(
             SystemCommands.Df(),
             EventsCommand.Create("events [OPTIONS]"),
             SystemCommands.Info("info [OPTIONS]"));
 
         root.Add(
+            WithGroup(RunCommands.Run("run [OPTIONS] IMAGE [COMMAND] [ARG...]"), "common"),
+            WithGroup(ExecAttachCommands.Exec(), "common"),
+            WithGroup(ContainerListCommand.Create("ps [OPTIONS]", []), "common"),
             WithGroup(ImageCommands.List("images [OPTIONS] [REPOSITORY[:TAG]]", []), "common"),
             WithGroup(SystemCommands.Version(), "common"),
             WithGroup(SystemCommands.Info("info [OPTIONS]"), "common"),
+            container,
             image,
             system,
+            ExecAttachCommands.Attach(),
+            ContainerFileCommands.Commit(),
+            ContainerFileCommands.Copy(),
+            RunCommands.Create("create [OPTIONS] IMAGE [COMMAND] [ARG...]"),
+            ContainerInfoCommands.Diff(),
             EventsCommand.Create("events [OPTIONS]"),
+            ContainerFileCommands.Export(),
             ImageCommands.History("history [OPTIONS] IMAGE"),
             ImageTransferCommands.Import("import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]"),
             ImageCommands.Inspect(),
+            LifecycleCommands.Kill(),
             ImageTransferCommands.Load("load [OPTIONS]"),
+            ContainerInfoCommands.Logs(),
+            LifecycleCommands.Pause(),
+            ContainerInfoCommands.Port(),
+            LifecycleCommands.Rename(),
+            LifecycleCommands.Restart(),
+            LifecycleCommands.Remove("rm [OPTIONS] CONTAINER [CONTAINER...]", []),
             ImageCommands.Remove("rmi [OPTIONS] IMAGE [IMAGE...]", []),
             ImageTransferCommands.Save("save [OPTIONS] IMAGE [IMAGE...]"),
-            ImageCommands.Tag("tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]"));
+            LifecycleCommands.Start(),
+            StatsCommand.Create(),
+            LifecycleCommands.Stop(),
+            ImageCommands.Tag("tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]"),
+            ContainerInfoCommands.Top(),
+            LifecycleCommands.Unpause(),
+            ContainerMaintenanceCommands.Update(),
+            LifecycleCommands.Wait());
         return root;
     }
 

@@ -131,7 +131,7 @@ internal static class ImageCommands
         "Display detailed information on one or more images")
     {
         Args = ArgsRule.AtLeast(1),
-        Run = ctx => InspectAsync(ctx, "image"),
+        Run = ctx => InspectObjectsAsync(ctx, "image"),
     }
         .Flag(Common.FormatFlag(table: false, 'f'))
         .Flag(Common.PlatformFlag("Inspect a specific platform of the multi-platform image.\nIf the image or the server is not multi-platform capable, the command will error out if the platform does not match.\n'os[/arch[/variant]]': Explicit platform (eg. linux/amd64)"));
@@ -147,7 +147,7 @@ internal static class ImageCommands
             if (type.Length > 0 && !ValidTypes.Contains(type))
                 throw new CliException($"unknown type: {FlagParser.GoQuote(type)}: must be one of " +
                                        string.Join(", ", ValidTypes.Select(FlagParser.GoQuote)));
-            return InspectAsync(ctx, type);
+            return InspectObjectsAsync(ctx, type);
         },
     }
         .Flag(Common.FormatFlag(table: false, 'f'))
@@ -164,7 +164,8 @@ internal static class ImageCommands
         _ => "/" + type + "s/" + Uri.EscapeDataString(name),
     };
 
-    static async Task<int> InspectAsync(CommandContext ctx, string type)
+    /// <summary>docker's inspect: each name as the given type (or the first type that knows it), as JSON or through -f.</summary>
+    internal static async Task<int> InspectObjectsAsync(CommandContext ctx, string type)
     {
         var format = ctx.Flags.GetStringOrEmpty("format");
         var size = ctx.Command.Flags.Any(f => f.Name == "size") && ctx.Flags.GetBool("size");

@@ -24,10 +24,11 @@ public static class Formatter
     /// docker's row contexts marshal themselves with json.Marshal, so a whole-row <c>{{json .}}</c> (and <c>--format json</c>)
     /// escapes &lt; &gt; &amp; as \u003c \u003e \u0026, unlike the template's json of a single field.
     /// </remarks>
-    public static string Render(string format, JsonObject? header, IEnumerable<JsonNode?> rows)
+    public static string Render(string format, JsonObject? header, IEnumerable<JsonNode?> rows,
+        IReadOnlyDictionary<string, TemplateMethod>? methods = null)
     {
         var sw = new StringWriter { NewLine = "\n" };
-        DockerFormat.Render(sw, format, header, rows);
+        DockerFormat.Render(sw, format, header, rows, methods);
         var text = sw.ToString();
         if (PreFormat(format) == JsonTemplate && !IsTable(format))
             text = text.Replace("<", "\\u003c").Replace(">", "\\u003e").Replace("&", "\\u0026");

@@ -36,6 +36,9 @@ public sealed class FlagDef
 
     public bool Hidden { get; init; }
 
+    /// <summary>Help shows "(default ...)" even for a zero-looking default ("[]"), as pflag does for custom value types.</summary>
+    public bool ShowDefault { get; init; }
+
     /// <summary>A deprecated shorthand is accepted but not shown in help.</summary>
     public string? ShorthandDeprecated { get; init; }
 
@@ -63,5 +66,5 @@ public sealed class FlagDef
     /// <summary>"-a, --all" or "--all", as pflag names a flag in errors.</summary>
     public string DisplayName => Shorthand is { } c && ShorthandDeprecated is null ? $"-{c}, --{Name}" : $"--{Name}";
 
-    internal bool DefaultIsZero => DefaultValue is null or "" or "false" or "0" or "[]";
+    internal bool DefaultIsZero => !ShowDefault && DefaultValue is null or "" or "false" or "0" or "[]";
 }

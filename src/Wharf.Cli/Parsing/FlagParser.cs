@@ -43,6 +43,8 @@ public static class FlagParser
                 i = ParseShorts(defs, flags, args, i, ref help);
             }
         }
+        // Commands that give -h to another flag (run -h HOSTNAME) declare --help themselves.
+        if (flags.Changed("help") && flags.GetBool("help")) help = true;
         return new FlagParseResult(flags, positional, help);
     }
 

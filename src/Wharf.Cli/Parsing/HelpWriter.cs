@@ -5,18 +5,6 @@ namespace Wharf.Cli.Parsing;
 /// <summary>Renders help in docker's cobra template, with pflag's wrapped flag usages.</summary>
 public static class HelpWriter
 {
-    /// <summary>docker wraps flag usages at the terminal width minus one (80 when unknown).</summary>
-    public static int DefaultColumns()
-    {
-        try
-        {
-            if (!Console.IsOutputRedirected && Console.WindowWidth > 0) return Console.WindowWidth - 1;
-        }
-        catch (IOException) { }
-        catch (PlatformNotSupportedException) { }
-        return 79;
-    }
-
     public static string CommandHelp(CommandDef cmd, int cols)
     {
         var sb = new StringBuilder();

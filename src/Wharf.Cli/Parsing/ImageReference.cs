@@ -29,6 +29,13 @@ public sealed partial record ImageReference(string Name, string? Tag, string? Di
         reference = null;
         error = "invalid reference format";
         if (s.Length == 0 || s.Length > 255) return false;
+        // Like reference.ParseNormalizedNamed, an upper-case repository name is reported before any other fault.
+        var remoteName = RemoteName(s);
+        if (remoteName.ToLowerInvariant() != remoteName)
+        {
+            error = $"invalid reference format: repository name ({remoteName}) must be lowercase";
+            return false;
+        }
         string? digest = null;
         var at = s.IndexOf('@');
         var rest = s;
@@ -68,6 +75,34 @@ public sealed partial record ImageReference(string Name, string? Tag, string? Di
         }
         reference = new ImageReference(rest, tag, digest);
         return true;
+    }
+
+    /// <summary>splitDockerDomain: the path after the registry, with library/ for official images, without tag.</summary>
+    static string RemoteName(string s)
+    {
+        var slash = s.IndexOf('/');
+        string remainder;
+        if (slash < 0 || (!s[..slash].Contains('.') && !s[..slash].Contains(':') && s[..slash] != "localhost" &&
+                          s[..slash].ToLowerInvariant() == s[..slash]))
+        {
+            remainder = slash < 0 ? "library/" + s : s;
+        }
+        else
+        {
+            remainder = s[(slash + 1)..];
+        }
+        var colon = remainder.IndexOf(':');
+        var at = remainder.IndexOf('@');
+        var end = colon >= 0 ? colon : at >= 0 ? at : remainder.Length;
+        return remainder[..end];
+    }
+
+    /// <summary>reference.ParseNormalizedNamed's name: "busybox" is docker.io/library/busybox.</summary>
+    public static string Normalize(string name)
+    {
+        var slash = name.IndexOf('/');
+        if (slash >= 0 && (name[..slash].Contains('.') || name[..slash].Contains(':') || name[..slash] == "localhost")) return name;
+        return "docker.io/" + (slash < 0 ? "library/" + name : name);
     }
 
     /// <summary>Drops docker.io/ and docker.io/library/ as reference.FamiliarName does.</summary>

@@ -49,6 +49,9 @@ public sealed class ParsedFlags
     public int GetInt(string name) =>
         int.TryParse(GetString(name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) ? i : 0;
 
+    public long GetLong(string name) =>
+        long.TryParse(GetString(name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l : 0;
+
     public IReadOnlyList<string> GetList(string name) =>
         _values.TryGetValue(name, out var v) ? v : [];
 

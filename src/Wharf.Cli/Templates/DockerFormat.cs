@@ -51,7 +51,8 @@ public static class DockerFormat
     /// <see cref="TabWriter"/> with docker's settings. Header rendering errors are ignored, as docker ignores them.
     /// </summary>
     /// <exception cref="TemplateException">The format does not parse, or a row fails to execute.</exception>
-    public static void Render(TextWriter output, string format, JsonObject? columns, IEnumerable<JsonNode?> rows)
+    public static void Render(TextWriter output, string format, JsonObject? columns, IEnumerable<JsonNode?> rows,
+        IReadOnlyDictionary<string, TemplateMethod>? methods = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(rows);
@@ -61,7 +62,7 @@ public static class DockerFormat
         using var body = new StringWriter();
         foreach (var row in rows)
         {
-            template.Execute(body, row);
+            template.Execute(body, row, methods);
             body.Write('\n');
         }
 

@@ -20,6 +20,12 @@ internal sealed partial class Evaluator
         {
             case FieldNode field:
                 _node = field;
+                if ((cmd.Args.Count > 1 || final != NoFinal) && _methods.TryGetValue(field.Ident[^1], out var method))
+                {
+                    var receiver = field.Ident.Length > 1 ? EvalFieldChain(dot, field, field.Ident[..^1], null, NoFinal) : dot;
+                    if (receiver is JsonObject row) return CallMethod(method, row, dot, cmd.Args, final);
+                }
+
                 return EvalFieldChain(dot, field, field.Ident, cmd.Args, final);
             case ChainNode chain:
                 return EvalChain(dot, chain, cmd.Args, final);
@@ -43,6 +49,23 @@ internal sealed partial class Evaluator
             StringNode s => s.Text,
             _ => throw Error("can't evaluate command " + GoQuote.Quote(first.ToString() ?? string.Empty)),
         };
+    }
+
+    /// <summary>A row method such as ps's {{.Label "name"}}: string arguments, the row as receiver.</summary>
+    private object? CallMethod(TemplateMethod method, JsonObject row, object? dot, List<Node> args, object? final)
+    {
+        var argv = args.Skip(1).Select(a => (string?)EvalArg(dot, ParamKind.String, a) ?? string.Empty).ToList();
+        if (final != NoFinal)
+        {
+            argv.Add((string?)ValidateType(final, ParamKind.String) ?? string.Empty);
+        }
+
+        if (argv.Count != method.Arity)
+        {
+            throw Error("wrong number of args for " + method.Name + ": want " + method.Arity + " got " + argv.Count);
+        }
+
+        return method.Invoke(row, argv);
     }
 
     private object? EvalChain(object? dot, ChainNode chain, List<Node>? args, object? final)

@@ -17,6 +17,7 @@ internal sealed partial class Evaluator
     private readonly IReadOnlyDictionary<string, ListNode> _definitions;
     private readonly IReadOnlyDictionary<string, TemplateFunction> _functions;
     private readonly bool _missingKeyIsEmpty;
+    private readonly IReadOnlyDictionary<string, TemplateMethod> _methods;
     private List<(string Name, object? Value)> _vars = [];
     private string _templateName;
     private Node? _node;
@@ -28,8 +29,10 @@ internal sealed partial class Evaluator
         string name,
         IReadOnlyDictionary<string, ListNode> definitions,
         IReadOnlyDictionary<string, TemplateFunction> functions,
-        bool missingKeyIsEmpty)
+        bool missingKeyIsEmpty,
+        IReadOnlyDictionary<string, TemplateMethod>? methods = null)
     {
+        _methods = methods ?? TemplateMethod.None;
         _out = output;
         _source = source;
         _parseName = name;

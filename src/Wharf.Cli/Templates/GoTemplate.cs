@@ -69,10 +69,14 @@ public sealed class GoTemplate
 
     /// <summary>Executes the template, writing to output; as in Go, output produced before an error stays written.</summary>
     /// <exception cref="TemplateException">Execution failed.</exception>
-    public void Execute(TextWriter output, JsonNode? data)
+    public void Execute(TextWriter output, JsonNode? data) => Execute(output, data, null);
+
+    /// <summary>Executes with row methods (ps's {{.Label "x"}}) available on JSON objects.</summary>
+    /// <exception cref="TemplateException">Execution failed.</exception>
+    public void Execute(TextWriter output, JsonNode? data, IReadOnlyDictionary<string, TemplateMethod>? methods)
     {
         ArgumentNullException.ThrowIfNull(output);
-        Run(output, Values.FromNode(data), FunctionTable.Default, missingKeyIsEmpty: false);
+        Run(output, Values.FromNode(data), FunctionTable.Default, missingKeyIsEmpty: false, methods);
     }
 
     /// <summary>
@@ -96,9 +100,10 @@ public sealed class GoTemplate
         Run(output, columns, FunctionTable.Header, missingKeyIsEmpty: true);
     }
 
-    private void Run(TextWriter output, object? data, IReadOnlyDictionary<string, TemplateFunction> functions, bool missingKeyIsEmpty)
+    private void Run(TextWriter output, object? data, IReadOnlyDictionary<string, TemplateFunction> functions, bool missingKeyIsEmpty,
+        IReadOnlyDictionary<string, TemplateMethod>? methods = null)
     {
-        var evaluator = new Evaluator(output, Text, Name, _definitions, functions, missingKeyIsEmpty);
+        var evaluator = new Evaluator(output, Text, Name, _definitions, functions, missingKeyIsEmpty, methods);
         evaluator.Execute(_definitions.TryGetValue(Name, out var root) ? root : _root, data);
     }
 }

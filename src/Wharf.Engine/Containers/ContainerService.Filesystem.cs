@@ -163,7 +163,7 @@ public sealed partial class ContainerService
     {
         var c = Get(idOrName);
         var (upper, lowers) = LayerDirs(c);
-        return LayerChanges.Compute(upper, lowers).Select(x => new FilesystemChange { Path = x.Path, Kind = (int)x.Kind }).ToList();
+        return LayerChanges.Compute(upper, lowers).Select(x => new FilesystemChange { Path = x.Path, Kind = (byte)x.Kind }).ToList();
     }
 
     /// <summary>GET /containers/{id}/export: the writer of a tar of the whole root filesystem (without mounts).</summary>
