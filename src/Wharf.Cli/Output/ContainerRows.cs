@@ -63,7 +63,9 @@ public static class ContainerRows
     public static bool UsesSize(string format)
     {
         var t = Formatter.PreFormat(format);
-        return t.Contains(".Size", StringComparison.Ordinal) || t.Contains("json .", StringComparison.Ordinal) || t.Contains("json $", StringComparison.Ordinal);
+        // As the docker CLI: only a template that reads .Size asks for sizes; `{{json .}}` does not (the
+        // docker CLI's size probe is a method that marshalling never calls), so its Size is "0B".
+        return t.Contains(".Size", StringComparison.Ordinal);
     }
 
     public static List<JsonObject> Build(IEnumerable<ContainerSummary> containers, bool trunc, DateTimeOffset now) =>
