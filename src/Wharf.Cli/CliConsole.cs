@@ -46,18 +46,8 @@ public sealed class CliConsole
         };
     }
 
-    static Stream FdStream(int fd, FileAccess access)
-    {
-        try
-        {
-            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), access, bufferSize: 0);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
-        {
-            // A closed stdio descriptor reads as empty and swallows writes.
-            return Stream.Null;
-        }
-    }
+    // A closed stdio descriptor reads as empty and swallows writes.
+    static Stream FdStream(int fd, FileAccess access) => Streams.StdioStream.Open(fd, access == FileAccess.Write) ?? Stream.Null;
 
     /// <summary>A console writing to memory, for tests.</summary>
     public static CliConsole ForTest(StringWriter output, StringWriter error, Stream? input = null, Stream? outStream = null,

@@ -380,6 +380,51 @@ public sealed class WharfCliContainerTests(DaemonFixture fx) : IClassFixture<Dae
         Regex.Replace(Regex.Replace(s, @"(Less than a second|About a minute|\d+ seconds?|\d+ minutes?)( ago)?", "T"), " {2,}", "  ");
 
     [Fact]
+    public async Task Cp_diff_export_commit_update_and_prune()
+    {
+        await Ok("run", "-d", "--name", "cli-fs", "-m", "64m", "--memory-swap", "128m", "busybox", "sh", "-c", "echo made > /made; sleep 100");
+        try
+        {
+            await Task.Delay(300);
+            var dir = Path.Combine(D.Root, "cli-fs");
+            Directory.CreateDirectory(dir);
+            await File.WriteAllTextAsync(Path.Combine(dir, "in.txt"), "data\n");
+            await Ok("cp", Path.Combine(dir, "in.txt"), "cli-fs:/tmp/in.txt");
+            await Ok("cp", "cli-fs:/made", Path.Combine(dir, "out.txt"));
+            Assert.Equal("made\n", await File.ReadAllTextAsync(Path.Combine(dir, "out.txt")));
+            var diff = (await Ok("diff", "cli-fs")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Order().ToList();
+            Assert.Equal(["A /made", "A /tmp/in.txt", "C /tmp"], diff);
+            await Ok("export", "-o", Path.Combine(dir, "e.tar"), "cli-fs");
+            var names = (await ProcessRunner.RunAsync("tar", ["-tf", Path.Combine(dir, "e.tar")])).Stdout;
+            Assert.Contains("bin/busybox", names);
+            Assert.StartsWith("sha256:", await Ok("commit", "-m", "msg", "-c", "CMD [\"cat\",\"/made\"]", "cli-fs", "cli/fs:1"));
+            Assert.Equal("made\n", await Ok("run", "--rm", "cli/fs:1"));
+            Assert.Equal("cli-fs\n", await Ok("update", "--memory", "96m", "--memory-swap", "192m", "cli-fs"));
+            Assert.Equal("100663296\n", await Ok("inspect", "-f", "{{.HostConfig.Memory}}", "cli-fs"));
+            var missing = await D.WharfAsync("cp", "cli-fs:/nope", Path.Combine(dir, "x"));
+            Assert.Equal(1, missing.ExitCode);
+            Assert.Contains("Could not find the file /nope in container cli-fs", missing.Stderr);
+            await Ok("create", "--name", "cli-fs-dead", "-l", "cli-fs=1", "busybox", "true");
+            Assert.Contains("Deleted Containers:", await Ok("container", "prune", "-f", "--filter", "label=cli-fs=1"));
+            Assert.Equal(1, (await D.WharfAsync("inspect", "cli-fs-dead")).ExitCode);
+        }
+        finally
+        {
+            await D.WharfAsync("rm", "-f", "cli-fs");
+        }
+    }
+
+    [Fact]
+    public async Task Commands_of_a_script_append_to_the_file_they_share()
+    {
+        var file = Path.Combine(D.Root, "shared-out.txt");
+        var script = $"{{ '{Repo.Wharf}' version --format one; '{Repo.Wharf}' version --format two; }} > '{file}'";
+        var r = await ProcessRunner.RunAsync("sh", ["-c", script], D.Env());
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("one\ntwo\n", await File.ReadAllTextAsync(file));
+    }
+
+    [Fact]
     public async Task Bad_input_gives_one_line_and_dockers_exit_codes()
     {
         var flag = await D.WharfAsync("run", "-m", "12x", "busybox");
