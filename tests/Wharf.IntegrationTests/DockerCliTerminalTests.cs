@@ -70,6 +70,35 @@ public sealed class DockerCliTerminalTests(DaemonFixture fx) : IClassFixture<Dae
     }
 
     [Fact]
+    public async Task An_exec_client_that_sends_its_detach_keys_is_let_go_at_once()
+    {
+        Assert.Equal(0, (await D.DockerAsync("run", "-d", "--name", "tty-exec-detach", "busybox", "sleep", "600")).ExitCode);
+        try
+        {
+            using var http = D.CreateHttpClient();
+            var create = await http.PostAsync("/containers/tty-exec-detach/exec", new StringContent(
+                "{\"Cmd\":[\"sh\"],\"Tty\":true,\"AttachStdin\":true,\"AttachStdout\":true,\"DetachKeys\":\"ctrl-x\"}", Encoding.UTF8, "application/json"));
+            var execId = System.Text.Json.JsonDocument.Parse(await create.Content.ReadAsStringAsync()).RootElement.GetProperty("Id").GetString();
+            using var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await s.ConnectAsync(new UnixDomainSocketEndPoint(D.SocketPath));
+            const string body = "{\"Tty\":true}";
+            await s.SendAsync(Encoding.ASCII.GetBytes(
+                $"POST /exec/{execId}/start HTTP/1.1\r\nHost: wharf\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}"));
+            Assert.StartsWith("HTTP/1.1 101", await ReadUntilAsync(s, "\r\n\r\n"));
+            await s.SendAsync(Encoding.ASCII.GetBytes("echo ex-$((6*7))\n"));
+            await ReadUntilAsync(s, "ex-42\r\n");
+            var detached = DateTime.UtcNow;
+            await s.SendAsync(new[] { CtrlX });
+            // The daemon ends the stream now, though the shell runs on (it never exits here).
+            await ReadUntilAsync(s, null);
+            Assert.True(DateTime.UtcNow - detached < TimeSpan.FromSeconds(5), $"the stream ended {DateTime.UtcNow - detached} after the keys");
+            var exec = await http.GetStringAsync($"/exec/{execId}/json");
+            Assert.Contains("\"Running\":true", exec);
+        }
+        finally { await D.DockerAsync("rm", "-f", "tty-exec-detach"); }
+    }
+
+    [Fact]
     public async Task Run_interactive_detaches_with_default_and_custom_keys()
     {
         try

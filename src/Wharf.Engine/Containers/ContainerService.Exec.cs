@@ -154,7 +154,10 @@ public sealed partial class ContainerService
         var watch = WatchExecAsync(e);
         if (detach) return;
         await StreamExecAsync(e, client!, ct);
-        await watch.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        // The stream ends when the process exits (its code follows within milliseconds, and the CLI
+        // inspects the exec for it right after) or when the client detached with its keys (the process
+        // runs on; the response must end now, as Docker's does): wait for the exit a little, not for ever.
+        await watch.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     /// <summary>POST /exec/{id}/resize.</summary>
