@@ -170,4 +170,69 @@ public sealed class DockerCliContainerTests(DaemonFixture fx) : IClassFixture<Da
         Assert.Matches(@"psf-exited", verbose);
         Assert.Equal(0, (await D.DockerAsync("rm", "-f", "psf-up", "psf-exited", "psf-created")).ExitCode);
     }
+
+    [Fact]
+    public async Task Everyday_commands_from_our_users_guides()
+    {
+        Assert.Equal(0, (await D.DockerAsync("run", "-d", "--name", "web", "-h", "web", "busybox", "httpd", "-f", "-p", "80")).ExitCode);
+        Assert.Equal(0, (await D.DockerAsync("run", "-itd", "--privileged=true", "--name", "test1", "busybox")).ExitCode);
+        Assert.Equal(0, (await D.DockerAsync("run", "-d", "--name", "looper", "busybox", "/bin/sh", "-c", "while true; do sleep 1; done")).ExitCode);
+        try
+        {
+            Assert.Equal("web\n", (await D.DockerAsync("exec", "web", "hostname")).Stdout);
+            // httpd answers inside its own network namespace.
+            var page = await D.DockerAsync("exec", "web", "sh", "-c", "echo hello > /index.html; wget -qO- http://127.0.0.1:80/index.html");
+            Assert.True(page.ExitCode == 0, page.ToString());
+            Assert.Equal("hello\n", page.Stdout);
+            Assert.Equal("true", (await D.DockerAsync("inspect", "-f", "{{.HostConfig.Privileged}}", "test1")).Stdout.Trim());
+            Assert.Equal("running running running", string.Join(' ', (await D.DockerAsync("inspect", "-f", "{{.State.Status}}", "web", "test1", "looper")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+            var rm = await D.DockerAsync("rm", "looper");
+            Assert.Equal(1, rm.ExitCode);
+            Assert.Contains("cannot remove container \"/looper\": container is running: stop the container before removing or force remove", rm.Stderr);
+            Assert.Equal(0, (await D.DockerAsync("stop", "-t", "1", "looper")).ExitCode);
+            Assert.Equal(0, (await D.DockerAsync("start", "looper")).ExitCode);
+            Assert.Equal("running", (await D.DockerAsync("inspect", "-f", "{{.State.Status}}", "looper")).Stdout.Trim());
+            var all = (await D.DockerAsync("ps", "-a", "--format", "{{.Names}}")).Stdout;
+            Assert.Contains("web", all);
+            Assert.Contains("test1", all);
+        }
+        finally { await D.DockerAsync("rm", "-f", "web", "test1", "looper"); }
+    }
+
+    [Fact]
+    public async Task Failed_creates_and_starts_leave_nothing_behind()
+    {
+        var containersDir = Path.Combine(D.DataRoot, "containers");
+        var before = Directory.GetDirectories(containersDir).Length;
+        foreach (var args in new[]
+                 {
+                     new[] { "create", "--name", "bad-mem", "-m", "1k", "busybox", "true" },
+                     ["create", "--name", "bad-restart", "--restart", "sometimes", "busybox", "true"],
+                     ["create", "--name", "bad-runtime", "--runtime", "nosuch", "busybox", "true"],
+                     ["create", "--name", "bad-cap", "--cap-add", "NOT_A_CAP", "busybox", "true"],
+                 })
+        {
+            var r = await D.DockerAsync(args);
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Equal(1, (await D.DockerAsync("inspect", args[2])).ExitCode);
+        }
+        Assert.Equal(before, Directory.GetDirectories(containersDir).Length);
+
+        // A start that fails (no such command) keeps the container, as Docker does, but nothing else.
+        var run = await D.DockerAsync("run", "--name", "bad-start", "busybox", "/no/such/command");
+        Assert.Equal(127, run.ExitCode);
+        try
+        {
+            var id = (await D.DockerAsync("inspect", "-f", "{{.Id}}", "bad-start")).Stdout.Trim();
+            Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(id, StringComparison.Ordinal));
+            Assert.False(Directory.Exists(Path.Combine(D.Root, "runc", id)), "the runtime's state is left");
+            foreach (var line in File.ReadAllLines("/proc/self/mountinfo").Where(l => l.Contains(" - cgroup", StringComparison.Ordinal)))
+            {
+                var mount = line.Split(' ')[4];
+                Assert.False(Directory.Exists(Path.Combine(mount, "wharf-t" + D.Id, id)), $"a cgroup is left under {mount}");
+            }
+            Assert.Equal(1, (await D.DockerAsync("exec", "bad-start", "true")).ExitCode);
+        }
+        finally { await D.DockerAsync("rm", "-f", "bad-start"); }
+    }
 }
