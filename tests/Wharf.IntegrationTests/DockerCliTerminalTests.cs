@@ -38,7 +38,12 @@ public sealed class DockerCliTerminalTests(DaemonFixture fx) : IClassFixture<Dae
 
         // Under a terminal, with the keyboard left alone (its end would reach the container as ^D).
         var watch = new OutputWatch();
-        var r = await UnderTerminalAsync("docker run --rm -it busybox echo hi", watch, new ScriptedInput([], () => watch.WaitForAsync("hi\r")));
+        // The keyboard stays open a while after the output, so its end does not race the CLI's own exit.
+        var r = await UnderTerminalAsync("docker run --rm -it busybox echo hi", watch, new ScriptedInput([], async () =>
+        {
+            await watch.WaitForAsync("hi\r");
+            await Task.Delay(2000);
+        }));
         Assert.Equal(0, r.ExitCode);
         Assert.StartsWith("hi\r", watch.Text);
     }
