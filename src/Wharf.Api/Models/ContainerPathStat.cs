@@ -13,7 +13,10 @@ public sealed class ContainerPathStat
     public const uint ModeDevice = 1u << 26;
     public const uint ModeNamedPipe = 1u << 25;
     public const uint ModeSocket = 1u << 24;
+    public const uint ModeSetuid = 1u << 23;
+    public const uint ModeSetgid = 1u << 22;
     public const uint ModeCharDevice = 1u << 21;
+    public const uint ModeSticky = 1u << 20;
     public const uint ModeIrregular = 1u << 19;
 
     [JsonPropertyName("name")] public string Name { get; set; } = "";

@@ -14,16 +14,16 @@ public static class PathStatHeader
 {
     public const string Name = "X-Docker-Container-Path-Stat";
 
-    // Go's os.FileMode type bits.
-    public const uint ModeDir = 1u << 31;
-    public const uint ModeSymlink = 1u << 27;
-    public const uint ModeDevice = 1u << 26;
-    public const uint ModeNamedPipe = 1u << 25;
-    public const uint ModeSocket = 1u << 24;
-    public const uint ModeSetuid = 1u << 23;
-    public const uint ModeSetgid = 1u << 22;
-    public const uint ModeCharDevice = 1u << 21;
-    public const uint ModeSticky = 1u << 20;
+    // Go's os.FileMode type bits, as the API model defines them.
+    public const uint ModeDir = ContainerPathStat.ModeDir;
+    public const uint ModeSymlink = ContainerPathStat.ModeSymlink;
+    public const uint ModeDevice = ContainerPathStat.ModeDevice;
+    public const uint ModeNamedPipe = ContainerPathStat.ModeNamedPipe;
+    public const uint ModeSocket = ContainerPathStat.ModeSocket;
+    public const uint ModeSetuid = ContainerPathStat.ModeSetuid;
+    public const uint ModeSetgid = ContainerPathStat.ModeSetgid;
+    public const uint ModeCharDevice = ContainerPathStat.ModeCharDevice;
+    public const uint ModeSticky = ContainerPathStat.ModeSticky;
 
     /// <summary>A Unix st_mode in Go's os.FileMode encoding (what Go's os.Lstat reports).</summary>
     public static uint GoFileMode(uint unixMode)
