@@ -161,6 +161,7 @@ public sealed partial class ContainerService
             Name = "/" + reserved,
             HostConfig = hc,
             Config = config,
+            NetworkSettings = Engine.Networks.CreateSettings(hc, config),
         };
         doc.GraphDriver = new GraphDriverData
         {

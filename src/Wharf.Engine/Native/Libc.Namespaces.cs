@@ -27,4 +27,23 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     public static unsafe partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+
+    public const int SOCK_STREAM = 1;
+    public const int SOCK_DGRAM = 2;
+
+    /// <summary>struct sockaddr_in; port and address in network byte order.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SockAddrIn
+    {
+        public ushort Family;
+        public ushort Port;
+        public uint Address;
+        public ulong Zero;
+    }
+
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    public static unsafe partial int Bind(int fd, SockAddrIn* address, uint length);
+
+    [LibraryImport("libc", EntryPoint = "getsockname", SetLastError = true)]
+    public static unsafe partial int GetSockName(int fd, SockAddrIn* address, uint* length);
 }
