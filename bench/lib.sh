@@ -105,7 +105,7 @@ bench_wharfd_start() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   "$WHARFD_BIN" --data-root "$T/data" --exec-root "$T/run" -H "$WHARF_HOST" \
-    --config-file "$T/daemon.json" --nft-table wharf_bench --bridge wbench0 \
+    --config-file "$T/daemon.json" --nft-table wharf_bench --bridge wbench0 --bip "${BENCH_BIP:-10.213.0.1/24}" \
     --cgroup-parent wharf-bench > "$WHARFD_LOG" 2>&1 &
   WHARFD_PID=$!
   local i
@@ -143,6 +143,9 @@ bench_cleanup() {
   trap - EXIT INT TERM
   if declare -F bench_on_exit >/dev/null; then bench_on_exit || true; fi
   bench_wharfd_stop
+  # The daemon leaves its bridge and table for live restore; the bench's containers are gone now.
+  ip link del wbench0 2>/dev/null || true
+  nft delete table ip wharf_bench 2>/dev/null || true
   if [ -n "${T:-}" ] && [ -d "$T" ]; then
     if [ "$rc" -ne 0 ] || [ -n "${BENCH_FAILED:-}" ]; then
       cp "$WHARFD_LOG" "$T.log" 2>/dev/null && bench_log "failed; wharfd log kept at $T.log"

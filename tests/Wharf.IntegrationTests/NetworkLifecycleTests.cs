@@ -83,6 +83,56 @@ public sealed class NetworkLifecycleTests
         Assert.Equal("dropped\n", await TestPorts.CurlAsync($"http://127.0.0.2:{drop}/"));
     }
 
+    [Fact]
+    public async Task A_malformed_bip_stops_the_daemon_with_one_line_and_makes_no_bridge()
+    {
+        await using var d = new WharfDaemon();
+        d.ExtraArgs.AddRange(["--bip", "10.1.2.3"]);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(d.StartAsync);
+        Assert.Contains("wharfd exited with 1", e.Message);
+        Assert.Contains("invalid bip 10.1.2.3: expected an IPv4 address with a prefix length", e.Message);
+        Assert.Equal(1, (await ProcessRunner.RunAsync("ip", ["link", "show", d.Bridge])).ExitCode);
+    }
+
+    [Fact]
+    public async Task Bip_from_daemon_json()
+    {
+        await using var d = new WharfDaemon { PassBip = false };
+        File.WriteAllText(d.ConfigFile, $"{{\"bip\": \"{d.SubnetPrefix}1/24\"}}");
+        await d.StartAsync();
+        await d.ImportBusyboxAsync();
+        var r = await d.DockerAsync("run", "--rm", "busybox", "ip", "-o", "-4", "addr", "show", "eth0");
+        Assert.Contains($"inet {d.SubnetPrefix}2/24", r.Stdout);
+    }
+
+    [Fact]
+    public async Task A_subnet_already_routed_on_the_host_is_skipped_and_said()
+    {
+        // An address pool of two /25s whose first one is routed through another interface, as an
+        // installed Docker's docker0 would route 172.17.0.0/16.
+        await using var d = new WharfDaemon { PassBip = false };
+        var pool = d.SubnetPrefix + "0/24";
+        File.WriteAllText(d.ConfigFile, $"{{\"default-address-pools\": [{{\"base\": \"{pool}\", \"size\": 25}}]}}");
+        var other = "wd" + d.Id;
+        Assert.Equal(0, (await ProcessRunner.RunAsync("ip", ["link", "add", other, "type", "veth", "peer", "name", "wp" + d.Id])).ExitCode);
+        try
+        {
+            Assert.Equal(0, (await ProcessRunner.RunAsync("ip", ["addr", "add", d.SubnetPrefix + "1/25", "dev", other])).ExitCode);
+            Assert.Equal(0, (await ProcessRunner.RunAsync("ip", ["link", "set", other, "up"])).ExitCode);
+            await d.StartAsync();
+            var notice = $"default bridge subnet {d.SubnetPrefix}0/25 is already routed on this host (another engine or network owns it); using {d.SubnetPrefix}128/25";
+            Assert.Contains(notice, d.Log);
+            Assert.Contains(notice, (await d.DockerAsync("info", "--format", "{{json .Warnings}}")).Stdout);
+            await d.ImportBusyboxAsync();
+            var r = await d.DockerAsync("run", "--rm", "busybox", "ip", "-o", "-4", "addr", "show", "eth0");
+            Assert.Contains($"inet {d.SubnetPrefix}130/25", r.Stdout);
+        }
+        finally
+        {
+            await ProcessRunner.RunAsync("ip", ["link", "del", other]);
+        }
+    }
+
     /// <summary>What networking leaves on the host for this daemon: the bridge's addresses, links on it, the forwards in its table.</summary>
     private static async Task<string> HostStateAsync(WharfDaemon d)
     {

@@ -61,6 +61,9 @@ public sealed class WharfDaemon : IAsyncDisposable
     /// <summary>The default bridge's address: a /24 of 10.0.0.0/8 derived from the id, so parallel daemons never share a subnet.</summary>
     public string Bip => $"10.{Convert.ToByte(Id[..2], 16)}.{Convert.ToByte(Id[2..4], 16)}.1/24";
 
+    /// <summary>False to leave the default bridge's subnet to daemon.json or the address pools.</summary>
+    public bool PassBip { get; set; } = true;
+
     /// <summary>The default bridge's first three octets ("10.x.y."), for building container addresses.</summary>
     public string SubnetPrefix => Bip[..(Bip.LastIndexOf('.') + 1)];
 
@@ -68,7 +71,7 @@ public sealed class WharfDaemon : IAsyncDisposable
     [
         "--data-root", DataRoot, "--exec-root", ExecRoot, "-H", Host,
         "--config-file", ConfigFile,
-        "--nft-table", NftTable, "--bridge", Bridge, "--bip", Bip, "--cgroup-parent", "wharf-t" + Id,
+        "--nft-table", NftTable, "--bridge", Bridge, .. (PassBip ? new[] { "--bip", Bip } : []), "--cgroup-parent", "wharf-t" + Id,
         "--runtime-root", Path.Combine(Root, "runc"), "--shim-dir", Path.Combine(Root, "shims"),
         "--default-registry", "registry.invalid", .. ExtraArgs,
     ];
