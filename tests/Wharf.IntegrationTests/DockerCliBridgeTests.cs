@@ -83,6 +83,46 @@ public sealed class DockerCliBridgeTests(DaemonFixture fx) : IClassFixture<Daemo
     }
 
     [Fact]
+    public async Task Mac_address_is_honoured_and_a_fixed_ip_or_alias_on_the_default_bridge_refused()
+    {
+        var r = await D.DockerAsync("run", "--rm", "--mac-address", "02:42:AC:11:00:99", "busybox", "cat", "/sys/class/net/eth0/address");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("02:42:ac:11:00:99", r.Stdout.Trim());
+        Assert.Equal(0, (await D.DockerAsync("create", "--name", "macd", "--mac-address", "02:42:ac:11:00:98", "busybox", "true")).ExitCode);
+        Assert.Equal("02:42:ac:11:00:98", await InspectAsync("macd", "{{.NetworkSettings.Networks.bridge.MacAddress}}"));
+        await D.DockerAsync("rm", "macd");
+
+        var ip = await D.DockerAsync("run", "--rm", "--ip", D.SubnetPrefix + "50", "busybox", "true");
+        Assert.Equal(125, ip.ExitCode);
+        Assert.Contains("user specified IP address is supported on user defined networks only", ip.Stderr);
+        // The docker CLI refuses an alias on the default network itself; the API answers 400 as Docker does.
+        using var http = D.CreateHttpClient();
+        var alias = await http.PostAsync("/v1.47/containers/create", new StringContent(
+            "{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":{\"Aliases\":[\"web\"]}}}}",
+            System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, alias.StatusCode);
+        Assert.Contains("network-scoped alias is supported only for containers in user defined networks", await alias.Content.ReadAsStringAsync());
+        var mac = await D.DockerAsync("run", "--rm", "--mac-address", "01:00:5e:00:00:01", "busybox", "true");
+        Assert.NotEqual(0, mac.ExitCode);
+        Assert.Equal("", (await D.DockerAsync("ps", "-aq")).Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task A_restarting_container_gets_a_fresh_endpoint_each_time()
+    {
+        await RunDetachedAsync("--name", "flappy", "--restart", "on-failure:3", "busybox", "sh", "-c", "sleep 0.3; exit 1");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await InspectAsync("flappy", "{{.RestartCount}} {{.State.Status}}")) != "3 exited" && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        Assert.Equal("3 exited", await InspectAsync("flappy", "{{.RestartCount}} {{.State.Status}}"));
+        // The state says exited while the exit is still being recorded: give the teardown a moment.
+        for (var i = 0; i < 50 && Directory.GetFiles(Path.Combine(D.ExecRoot, "netns")).Length > 0; i++) await Task.Delay(100);
+        Assert.Empty(Directory.GetFiles(Path.Combine(D.ExecRoot, "netns")));
+        Assert.Empty(await Cleanup.LinksOnAsync(D.Bridge));
+        await D.DockerAsync("rm", "flappy");
+    }
+
+    [Fact]
     public async Task Network_none_has_only_lo_and_leaves_no_endpoint()
     {
         var r = await D.DockerAsync("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net");

@@ -142,6 +142,39 @@ public sealed class DockerCliPortTests(DaemonFixture fx) : IClassFixture<DaemonF
     }
 
     [Fact]
+    public async Task Containers_reach_a_published_port_through_the_host_address()
+    {
+        var port = TestPorts.Free();
+        await RunDetachedAsync(["--name", "hairpin", "-p", $"{port}:80", .. Httpd("hello-hairpin")]);
+        Assert.Equal("hello-hairpin\n", await TestPorts.CurlAsync($"http://127.0.0.1:{port}/"));
+        var gateway = D.SubnetPrefix + "1";
+        // Another container, and the publishing container itself, through the bridge's (host) address.
+        var other = await D.DockerAsync("run", "--rm", "busybox", "sh", "-c", $"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 {gateway} {port}");
+        Assert.Contains("hello-hairpin", other.Stdout);
+        var self = await D.DockerAsync("exec", "hairpin", "sh", "-c", $"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 {gateway} {port}");
+        Assert.Contains("hello-hairpin", self.Stdout);
+        await D.DockerAsync("rm", "-f", "hairpin");
+    }
+
+    [Fact]
+    public async Task A_start_that_fails_after_the_network_is_up_leaves_nothing_and_frees_the_port()
+    {
+        var port = TestPorts.Free();
+        var r = await D.DockerAsync("run", "--name", "nocmd", "-p", $"127.0.0.2:{port}:80", "busybox", "nosuchcommand");
+        Assert.Equal(127, r.ExitCode);
+        Assert.Empty(Directory.GetFiles(Path.Combine(D.ExecRoot, "netns")));
+        Assert.Empty(await Cleanup.LinksOnAsync(D.Bridge));
+        Assert.DoesNotContain($"{port}", await NftAsync());
+        using (var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+            s.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), port));
+        Assert.Equal("", await InspectIpAsync("nocmd"));
+        await D.DockerAsync("rm", "nocmd");
+    }
+
+    private async Task<string> InspectIpAsync(string name) =>
+        (await D.DockerAsync("inspect", "-f", "{{.NetworkSettings.IPAddress}}", name)).Stdout.Trim();
+
+    [Fact]
     public async Task A_port_another_program_listens_on_is_refused()
     {
         var port = TestPorts.Free();

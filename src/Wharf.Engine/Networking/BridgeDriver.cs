@@ -60,7 +60,7 @@ internal sealed class BridgeDriver
             {
                 var bridge = host.FindLink(n.Bridge) ?? throw new WharfException($"bridge {n.Bridge} of network {n.Name} does not exist");
                 using (var ns = File.OpenHandle(e.Sandbox))
-                    host.CreateVeth(e.Veth, bridge.Index, ContainerInterface, (int)ns.DangerousGetHandle(), AddressPicker.Mac(address));
+                    host.CreateVeth(e.Veth, bridge.Index, ContainerInterface, (int)ns.DangerousGetHandle(), AddressPicker.ParseMac(e.Mac) ?? AddressPicker.Mac(address));
                 var veth = host.FindLink(e.Veth) ?? throw new WharfException($"veth {e.Veth} vanished right after its creation");
                 host.SetHairpin(veth.Index, e.Veth);
             }

@@ -10,15 +10,30 @@ namespace Wharf.Engine.Networking;
 public sealed partial class NetworkService
 {
     /// <summary>
-    /// At create: checks the published ports (400 for malformed ones) and returns the container's initial
-    /// network settings (the network it will join, no address yet), as Docker shows them before a start.
+    /// At create: checks the published ports and the endpoint settings asked for the default bridge (400 for
+    /// what Docker refuses there), keeps a requested MAC in <see cref="ContainerConfig.MacAddress"/>, and
+    /// returns the container's initial network settings (the network it will join, no address yet), as
+    /// Docker shows them before a start.
     /// </summary>
-    public NetworkSettings CreateSettings(HostConfig hc, ContainerConfig config)
+    public NetworkSettings CreateSettings(HostConfig hc, ContainerConfig config, NetworkingConfig? networking)
     {
         PortRequest.From(hc, config);
         var settings = new NetworkSettings();
-        if (UsesDefaultBridge(hc) && _default is not null)
-            settings.Networks![DefaultNetworkName] = new EndpointSettings { NetworkID = _default.Id };
+        if (!UsesDefaultBridge(hc)) return settings;
+        foreach (var (name, endpoint) in networking?.EndpointsConfig ?? [])
+        {
+            if (name is not ("default" or DefaultNetworkName) || endpoint is null) continue;
+            if (endpoint.IPAMConfig is { } ipam && (!string.IsNullOrEmpty(ipam.IPv4Address) || !string.IsNullOrEmpty(ipam.IPv6Address)))
+                throw new BadRequestException("user specified IP address is supported on user defined networks only");
+            if (endpoint.Aliases is { Count: > 0 })
+                throw new BadRequestException("network-scoped alias is supported only for containers in user defined networks");
+            if (!string.IsNullOrEmpty(endpoint.MacAddress)) config.MacAddress = endpoint.MacAddress;
+        }
+        if (!string.IsNullOrEmpty(config.MacAddress))
+            config.MacAddress = AddressPicker.FormatMac(AddressPicker.ParseMac(config.MacAddress)
+                ?? throw new BadRequestException($"invalid MAC address: {config.MacAddress}"));
+        if (_default is not null)
+            settings.Networks![DefaultNetworkName] = new EndpointSettings { NetworkID = _default.Id, MacAddress = config.MacAddress ?? "" };
         return settings;
     }
 
@@ -69,7 +84,8 @@ public sealed partial class NetworkService
                     var address = AddressPicker.Lowest(subnet, range, gateway, usedAddresses)
                         ?? throw new WharfException($"no available IPv4 addresses on network {network.Name}: {network.IpRange ?? network.Subnet} is full");
                     var ip = Ipv4Subnet.Format(address);
-                    var endpoint = new EndpointRecord(id, network.Id, doc.Id, ip, AddressPicker.FormatMac(AddressPicker.Mac(address)), "veth" + id[..11], sandbox);
+                    var mac = doc.Config?.MacAddress is { Length: > 0 } m ? m : AddressPicker.FormatMac(AddressPicker.Mac(address));
+                    var endpoint = new EndpointRecord(id, network.Id, doc.Id, ip, mac, "veth" + id[..11], sandbox);
                     try
                     {
                         return (endpoint, _ports.Reserve(id, ip, requests, taken));
@@ -164,7 +180,9 @@ public sealed partial class NetworkService
         s.Ports = [];
         foreach (var ep in s.Networks?.Values ?? Enumerable.Empty<EndpointSettings>())
         {
-            ep.EndpointID = ep.Gateway = ep.IPAddress = ep.MacAddress = "";
+            ep.EndpointID = ep.Gateway = ep.IPAddress = "";
+            // A configured MAC stays, as Docker shows it; a generated one goes with the address.
+            ep.MacAddress = doc.Config?.MacAddress ?? "";
             ep.IPPrefixLen = 0;
         }
     }

@@ -30,6 +30,20 @@ public sealed class IpamTests : IDisposable
         Assert.Equal("02:42:ac:11:00:02", AddressPicker.FormatMac(AddressPicker.Mac(Ip("172.17.0.2"))));
     }
 
+    [Theory]
+    [InlineData("02:42:AC:11:00:99", "02:42:ac:11:00:99")]
+    [InlineData("02-42-ac-11-00-99", "02:42:ac:11:00:99")]
+    [InlineData("02:42:ac:11:00", null)]
+    [InlineData("02:42:ac:11:00:9g", null)]
+    [InlineData("01:00:5e:00:00:01", null)]
+    [InlineData("00:00:00:00:00:00", null)]
+    [InlineData("2:42:ac:11:0:99", null)]
+    public void Macs_parse_and_refuse_multicast_and_zero(string text, string? expected)
+    {
+        var mac = AddressPicker.ParseMac(text);
+        Assert.Equal(expected, mac is null ? null : AddressPicker.FormatMac(mac));
+    }
+
     [Fact]
     public void Default_pools_start_at_172_17_and_skip_what_is_routed()
     {

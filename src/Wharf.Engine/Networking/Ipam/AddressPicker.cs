@@ -28,5 +28,16 @@ public static class AddressPicker
         return [0x02, 0x42, ip[0], ip[1], ip[2], ip[3]];
     }
 
+    /// <summary>`aa:bb:cc:dd:ee:ff` (or with dashes) to its six bytes; null when malformed, multicast or all zero.</summary>
+    public static byte[]? ParseMac(string text)
+    {
+        var parts = text.Split(text.Contains('-') ? '-' : ':');
+        if (parts.Length != 6) return null;
+        var mac = new byte[6];
+        for (var i = 0; i < 6; i++)
+            if (parts[i].Length != 2 || !byte.TryParse(parts[i], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out mac[i])) return null;
+        return (mac[0] & 1) != 0 || mac.All(b => b == 0) ? null : mac;
+    }
+
     public static string FormatMac(ReadOnlySpan<byte> mac) => string.Join(':', mac.ToArray().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
 }
