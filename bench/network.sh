@@ -75,17 +75,33 @@ mkdir -p "$T/www"
 head -c 1024 /dev/zero | tr '\0' x > "$T/www/index.html"
 
 declare -A R
+
+# interleaved 'KEY1 KEY2 ...' CMD1... -- CMD2... : ROUNDS rounds of each command in turn (one warm-up
+# round first); R[$e.KEYn] gets the median milliseconds of command n.
+interleaved() {
+  local keys=($1) cmds=() cmd=() i k ns; shift
+  for a in "$@" --; do
+    if [ "$a" = -- ]; then cmds+=("${cmd[*]}"); cmd=(); else cmd+=("$a"); fi
+  done
+  declare -A all=()
+  for i in $(seq 0 "$ROUNDS"); do
+    for k in "${!keys[@]}"; do
+      ns=$(bench_time_ns ${cmds[$k]}) || return 1
+      [ "$i" -eq 0 ] || all[$k]+=" $ns"
+    done
+  done
+  for k in "${!keys[@]}"; do R[$e.${keys[$k]}]=$(bench_ms "$(bench_median ${all[$k]})"); done
+}
+
 run_d() { local h=$1; shift; cli "$h" run -d --label "$TAG" "$@" "$IMAGE" sleep 1d; }
 run_rm() { local h=$1; shift; cli "$h" run --rm --label "$TAG" "$@" "$IMAGE" true; }
 
 for h in $W_HOST $D_HOST; do
   e=$([ "$h" = "$W_HOST" ] && echo wharf || echo docker)
   bench_log "$e: run -d / run --rm, --network none vs the default bridge vs a published port, x$ROUNDS each"
-  R[$e.d_none]=$(median_ms "$ROUNDS" run_d "$h" --network none)
-  R[$e.d_bridge]=$(median_ms "$ROUNDS" run_d "$h")
-  R[$e.d_publish]=$(median_ms "$ROUNDS" run_d "$h" -p 127.0.0.1::80)
-  R[$e.rm_none]=$(median_ms "$ROUNDS" run_rm "$h" --network none)
-  R[$e.rm_bridge]=$(median_ms "$ROUNDS" run_rm "$h")
+  # Interleaved (none, bridge, published in turn), medians: drift in the machine's load hits all alike.
+  interleaved 'd_none d_bridge d_publish' run_d "$h" --network none -- run_d "$h" -- run_d "$h" -p 127.0.0.1::80
+  interleaved 'rm_none rm_bridge' run_rm "$h" --network none -- run_rm "$h"
   ids=$(cli "$h" ps -aq --filter "label=$TAG")
   [ -z "$ids" ] || echo "$ids" | DOCKER_HOST=$h xargs -r docker rm -f >/dev/null
 
