@@ -173,6 +173,21 @@ bench_docker_available() {
   [ "$(curl -s --max-time 5 --unix-socket "$DOCKER_SOCK" http://x/_ping 2>/dev/null)" = OK ]
 }
 
+# bench_engines: sets W_HOST (the private wharfd, started before) and D_HOST (the installed dockerd
+# when bench_docker_available, else empty), says which, and defines cli HOST ARGS... (the docker CLI
+# against HOST).
+bench_engines() {
+  W_HOST=$WHARF_HOST
+  D_HOST=
+  if bench_docker_available; then
+    D_HOST=unix://$DOCKER_SOCK
+    bench_log "docker: dockerd $(bench_docker_version) at $DOCKER_SOCK; comparing"
+  else
+    bench_log "docker: not available (install docker.io and start dockerd to compare)"
+  fi
+}
+cli() { local h=$1; shift; DOCKER_HOST=$h docker "$@"; }
+
 # dockerd_cli ARGS...: the docker CLI against the installed dockerd.
 dockerd_cli() { DOCKER_HOST=unix://$DOCKER_SOCK docker "$@"; }
 

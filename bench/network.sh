@@ -23,15 +23,7 @@ command -v wrk >/dev/null || bench_die "wrk is not installed (apt-get install wr
 command -v busybox >/dev/null || bench_die "busybox is not installed (apt-get install busybox-static)"
 
 bench_wharfd_start
-W_HOST=$WHARF_HOST
-D_HOST=
-if bench_docker_available; then
-  D_HOST=unix://$DOCKER_SOCK
-  bench_log "docker: dockerd $(bench_docker_version) at $DOCKER_SOCK; comparing"
-else
-  bench_log "docker: not available (install docker.io and start dockerd to compare)"
-fi
-cli() { local h=$1; shift; DOCKER_HOST=$h docker "$@"; }
+bench_engines
 HOST_HTTPD_PID=
 
 bench_on_exit() {
