@@ -25,16 +25,8 @@ command -v docker >/dev/null || bench_die "the docker CLI is not on PATH"
 command -v runc >/dev/null || bench_die "runc is not installed (scripts/deps.sh installs it)"
 
 bench_wharfd_start
-W_HOST=$WHARF_HOST
-D_HOST=
-if bench_docker_available; then
-  D_HOST=unix://$DOCKER_SOCK
-  bench_log "docker: dockerd $(bench_docker_version) at $DOCKER_SOCK; comparing"
-else
-  bench_log "docker: not available (install docker.io and start dockerd to compare)"
-fi
+bench_engines
 
-cli() { local h=$1; shift; DOCKER_HOST=$h docker "$@"; }
 engine_name() { [ "$1" = "$W_HOST" ] && echo wharf || echo docker; }
 
 # On exit, remove the containers this run made (wharfd keeps them running when it stops: live

@@ -25,14 +25,7 @@ BIG=$REPO/big:1
 command -v docker >/dev/null || bench_die "the docker CLI is not on PATH"
 
 bench_wharfd_start
-W_HOST=$WHARF_HOST
-D_HOST=
-if bench_docker_available; then
-  D_HOST=unix://$DOCKER_SOCK
-  bench_log "docker: dockerd $(bench_docker_version) at $DOCKER_SOCK; comparing"
-else
-  bench_log "docker: not available (install docker.io and start dockerd to compare)"
-fi
+bench_engines
 
 # On exit, remove from dockerd every image this run created (by name, never by id).
 bench_on_exit() {
@@ -45,7 +38,6 @@ bench_on_exit() {
 }
 
 # cli HOST ARGS...: the docker CLI against HOST.
-cli() { local h=$1; shift; DOCKER_HOST=$h docker "$@"; }
 engine_name() { [ "$1" = "$W_HOST" ] && echo wharf || echo docker; }
 
 # ---- (a) the ~200 MB image and its docker-archive -----------------------------------------------

@@ -105,7 +105,7 @@ bench_wharfd_start() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   "$WHARFD_BIN" --data-root "$T/data" --exec-root "$T/run" -H "$WHARF_HOST" \
-    --config-file "$T/daemon.json" --nft-table wharf_bench --bridge wbench0 \
+    --config-file "$T/daemon.json" --nft-table wharf_bench --bridge wbench0 --bip "${BENCH_BIP:-10.213.0.1/24}" \
     --cgroup-parent wharf-bench > "$WHARFD_LOG" 2>&1 &
   WHARFD_PID=$!
   local i
@@ -143,6 +143,9 @@ bench_cleanup() {
   trap - EXIT INT TERM
   if declare -F bench_on_exit >/dev/null; then bench_on_exit || true; fi
   bench_wharfd_stop
+  # The daemon leaves its bridge and table for live restore; the bench's containers are gone now.
+  ip link del wbench0 2>/dev/null || true
+  nft delete table ip wharf_bench 2>/dev/null || true
   if [ -n "${T:-}" ] && [ -d "$T" ]; then
     if [ "$rc" -ne 0 ] || [ -n "${BENCH_FAILED:-}" ]; then
       cp "$WHARFD_LOG" "$T.log" 2>/dev/null && bench_log "failed; wharfd log kept at $T.log"
@@ -169,6 +172,21 @@ bench_docker_available() {
   [ -S "$DOCKER_SOCK" ] || return 1
   [ "$(curl -s --max-time 5 --unix-socket "$DOCKER_SOCK" http://x/_ping 2>/dev/null)" = OK ]
 }
+
+# bench_engines: sets W_HOST (the private wharfd, started before) and D_HOST (the installed dockerd
+# when bench_docker_available, else empty), says which, and defines cli HOST ARGS... (the docker CLI
+# against HOST).
+bench_engines() {
+  W_HOST=$WHARF_HOST
+  D_HOST=
+  if bench_docker_available; then
+    D_HOST=unix://$DOCKER_SOCK
+    bench_log "docker: dockerd $(bench_docker_version) at $DOCKER_SOCK; comparing"
+  else
+    bench_log "docker: not available (install docker.io and start dockerd to compare)"
+  fi
+}
+cli() { local h=$1; shift; DOCKER_HOST=$h docker "$@"; }
 
 # dockerd_cli ARGS...: the docker CLI against the installed dockerd.
 dockerd_cli() { DOCKER_HOST=unix://$DOCKER_SOCK docker "$@"; }

@@ -53,6 +53,7 @@ try
 {
     using var engine = new WharfEngine(options);
     log.LogInformation("{Repair}", engine.Repair());
+    log.LogInformation("{Network}", await engine.Networks.InitializeAsync(CancellationToken.None));
     log.LogInformation("{Restore}", await engine.Containers.RestoreAsync(CancellationToken.None));
 
     var router = new ApiRouter();

@@ -16,6 +16,7 @@ public sealed class WharfEngine : IDisposable
     public EventBus Events { get; } = new();
     public ImageService Images { get; }
     public Containers.ContainerService Containers { get; }
+    public Networking.NetworkService Networks { get; }
     public HostInfo Host { get; }
     public HostInfo HostInfo => Host;
     public string EngineId { get; }
@@ -30,6 +31,7 @@ public sealed class WharfEngine : IDisposable
         var layers = new LayerStore(Path.Combine(options.DataRoot, "layers"));
         Images = new ImageService(Content, layers, Metadata, Events, options);
         Host = HostInfo.Probe();
+        Networks = new Networking.NetworkService(options, Metadata);
         Containers = new Containers.ContainerService(options, Metadata, Images, Events) { Engine = this };
         var id = Metadata.GetValue("engine-id");
         if (id is null)
@@ -47,5 +49,9 @@ public sealed class WharfEngine : IDisposable
         return $"start-up repair: removed {ingests} unfinished ingests, {layers} unrecorded layers, {blobs} unreferenced blobs";
     }
 
-    public void Dispose() => Metadata.Dispose();
+    public void Dispose()
+    {
+        Networks.Dispose();
+        Metadata.Dispose();
+    }
 }

@@ -127,6 +127,7 @@ public static class SystemEndpoints
             InitBinary = "tini",
             SecurityOptions = ["name=seccomp,profile=builtin"],
             DefaultAddressPools = o.DefaultAddressPools.Count > 0 ? o.DefaultAddressPools : null,
+            Warnings = [.. engine.Networks.Warnings],
         };
     }
 }

@@ -108,6 +108,8 @@ public sealed partial class ContainerService
         State = c.State.Status,
         Status = StatusText(c.State),
         HostConfig = new ContainerSummaryHostConfig { NetworkMode = c.Doc.HostConfig?.NetworkMode ?? "default" },
+        Ports = Networking.NetworkService.PortSummary(c.Doc),
+        NetworkSettings = new ContainerSummaryNetworkSettings { Networks = c.Doc.NetworkSettings?.Networks ?? [] },
     };
 
     /// <summary>Docker's status column: "Up 3 seconds", "Up 3 seconds (healthy)", "Exited (0) 2 minutes ago", "Created".</summary>

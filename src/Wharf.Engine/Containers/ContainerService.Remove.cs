@@ -19,6 +19,7 @@ public sealed partial class ContainerService
         try
         {
             Unmount(c);
+            await Engine.Networks.DisconnectAsync(c.Doc, ct);
             _containers.TryRemove(c.Id, out _);
             _db.DeleteContainer(c.Id);
             try { Directory.Delete(Dir(c.Id), true); } catch (DirectoryNotFoundException) { }

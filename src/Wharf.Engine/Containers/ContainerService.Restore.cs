@@ -46,10 +46,12 @@ public sealed partial class ContainerService
             c.State.OOMKilled = exit?["oomKilled"]?.GetValue<bool>() ?? false;
             c.State.FinishedAt = exit?["finishedAt"]?.GetValue<string>() ?? ImageConfigFile.Rfc3339(DateTimeOffset.UtcNow);
             Unmount(c);
+            await Engine.Networks.DisconnectAsync(c.Doc, ct);
             Save(c);
             PublishDie(c);
             exited++;
         }
+        var network = await Engine.Networks.ReconcileAsync(_containers.Values.Select(c => c.Doc).ToList(), ct);
         foreach (var c in _containers.Values.ToList())
         {
             if (c.State.Running || !ShouldRestart(c, daemonStart: true)) continue;
@@ -60,7 +62,7 @@ public sealed partial class ContainerService
             }
             catch (WharfException) { }
         }
-        return $"containers: {reconnected} reconnected, {exited} exited while the daemon was down, {restarted} restarted by policy";
+        return $"containers: {reconnected} reconnected, {exited} exited while the daemon was down, {restarted} restarted by policy; {network}";
     }
 
     /// <summary>Docker's restart policies; <paramref name="daemonStart"/> is the "daemon came up" case.</summary>

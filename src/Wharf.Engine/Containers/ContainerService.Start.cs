@@ -79,9 +79,11 @@ public sealed partial class ContainerService
             MountRootfs(c, rootfs);
             if (joined is null) WriteGeneratedFiles(c);
             var cgroupVersion = int.Parse(Engine.HostInfo.CgroupVersion);
+            var netns = await Engine.Networks.ConnectAsync(c.Doc, ct);
             var spec = new OciSpecBuilder().Build(new OciSpecRequest
             {
                 ContainerId = c.Id,
+                NetworkNamespacePath = netns,
                 Config = config,
                 HostConfig = hc,
                 RootfsPath = rootfs,
@@ -124,6 +126,7 @@ public sealed partial class ContainerService
         catch (Exception e)
         {
             Unmount(c);
+            await Engine.Networks.DisconnectAsync(c.Doc, CancellationToken.None);
             c.State.Error = e.Message;
             // A --rm container whose start failed goes away, as Docker does; waiters on "removed" return.
             if (hc.AutoRemove) _ = Task.Run(async () =>
@@ -198,6 +201,7 @@ public sealed partial class ContainerService
             c.State.FinishedAt = exit?["finishedAt"]?.GetValue<string>() ?? ImageConfigFile.Rfc3339(DateTimeOffset.UtcNow);
             c.ShimReady = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             Unmount(c);
+            await Engine.Networks.DisconnectAsync(c.Doc, CancellationToken.None);
             Save(c);
         }
         finally { c.Lock.Release(); }

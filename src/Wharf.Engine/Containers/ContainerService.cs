@@ -168,6 +168,7 @@ public sealed partial class ContainerService
             Name = "/" + reserved,
             HostConfig = hc,
             Config = config,
+            NetworkSettings = Engine.Networks.CreateSettings(hc, config, request.NetworkingConfig),
         };
         doc.GraphDriver = new GraphDriverData
         {

@@ -23,6 +23,19 @@ namespace Wharf.Engine.Metadata;
 ///   containers(id PK, name UNIQUE -- without the leading slash
 ///        image_id, doc)    -- the container's inspect document (config, host config, state) as JSON
 ///   kv(key PK, value)      -- daemon-wide values (engine id, schema version)
+///   networks(id PK, name UNIQUE, driver -- bridge
+///        bridge            -- the Linux bridge's name
+///        subnet, gateway   -- IPv4 CIDR and the bridge's address in it
+///        ip_range          -- CIDR containers get addresses from, or NULL for the whole subnet
+///        internal, labels, options (JSON objects), created)
+///   endpoints(id PK, network_id -> networks, container_id,
+///        address           -- the container's IPv4 address, UNIQUE(network_id, address)
+///        mac, veth         -- eth0's MAC, the host end of the veth pair
+///        sandbox)          -- the container's network namespace file; UNIQUE(container_id, network_id)
+///          -- a row exists while the container runs (or its network is being set up or torn down);
+///          -- not durable at once: start-up reconciles rows, namespaces, links and rules with what runs
+///   published_ports(endpoint_id -> endpoints ON DELETE CASCADE, proto, host_ip -- 0.0.0.0 for all
+///        host_port, container_port)          PK(proto, host_ip, host_port)
 /// </summary>
 public sealed partial class MetadataStore : IDisposable
 {
@@ -62,6 +75,7 @@ public sealed partial class MetadataStore : IDisposable
             CREATE TABLE IF NOT EXISTS containers(
                 id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, image_id TEXT NOT NULL, doc TEXT NOT NULL);
             """);
+        MigrateNetworks();
         Exec($"INSERT OR IGNORE INTO kv(key, value) VALUES('schema', '{SchemaVersion}')");
     }
 

@@ -55,11 +55,23 @@ public sealed class WharfDaemon : IAsyncDisposable
         }
     }
 
+    public string Bridge => "wt" + Id;
+    public string NftTable => "wharf_t" + Id;
+
+    /// <summary>The default bridge's address: a /24 of 10.0.0.0/8 derived from the id, so parallel daemons never share a subnet.</summary>
+    public string Bip => $"10.{Convert.ToByte(Id[..2], 16)}.{Convert.ToByte(Id[2..4], 16)}.1/24";
+
+    /// <summary>False to leave the default bridge's subnet to daemon.json or the address pools.</summary>
+    public bool PassBip { get; set; } = true;
+
+    /// <summary>The default bridge's first three octets ("10.x.y."), for building container addresses.</summary>
+    public string SubnetPrefix => Bip[..(Bip.LastIndexOf('.') + 1)];
+
     public IEnumerable<string> Arguments() =>
     [
         "--data-root", DataRoot, "--exec-root", ExecRoot, "-H", Host,
         "--config-file", ConfigFile,
-        "--nft-table", "wharf_t" + Id, "--bridge", "wt" + Id, "--cgroup-parent", "wharf-t" + Id,
+        "--nft-table", NftTable, "--bridge", Bridge, .. (PassBip ? new[] { "--bip", Bip } : []), "--cgroup-parent", "wharf-t" + Id,
         "--runtime-root", Path.Combine(Root, "runc"), "--shim-dir", Path.Combine(Root, "shims"),
         "--default-registry", "registry.invalid", .. ExtraArgs,
     ];
@@ -179,6 +191,7 @@ public sealed class WharfDaemon : IAsyncDisposable
         catch (Exception) { }
         try { await StopAsync(); } catch (InvalidOperationException) { }
         Cleanup.UnmountUnder(Root);
+        await Cleanup.RemoveNetworkAsync(Bridge, NftTable);
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
@@ -195,6 +208,22 @@ internal static partial class Native
 /// <summary>Removes what a test daemon may have left on the host.</summary>
 public static class Cleanup
 {
+    /// <summary>The bridge, every link on it, and the nftables table (namespace files go with <see cref="UnmountUnder"/>).</summary>
+    public static async Task RemoveNetworkAsync(string bridge, string table)
+    {
+        foreach (var port in await LinksOnAsync(bridge)) await ProcessRunner.RunAsync("ip", ["link", "del", port]);
+        await ProcessRunner.RunAsync("ip", ["link", "del", bridge]);
+        await ProcessRunner.RunAsync("nft", ["delete", "table", "ip", table]);
+    }
+
+    /// <summary>Names of the links enslaved to <paramref name="bridge"/>.</summary>
+    public static async Task<List<string>> LinksOnAsync(string bridge)
+    {
+        var r = await ProcessRunner.RunAsync("ip", ["-o", "link", "show", "master", bridge]);
+        return r.ExitCode != 0 ? [] : r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(':')[1].Trim().Split('@')[0]).ToList();
+    }
+
     /// <summary>Lazily unmounts every mount under <paramref name="root"/>, deepest first.</summary>
     public static void UnmountUnder(string root)
     {

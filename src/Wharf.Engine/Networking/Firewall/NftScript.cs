@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+
+namespace Wharf.Engine.Networking.Firewall;
+
+/// <summary>
+/// The nft scripts for a daemon's table (family ip). Published ports are elements of two maps, so a
+/// container's start and exit change elements and never rules:
+///
+///   published_addr: host address . protocol . port  →  container address . port   (-p 127.0.0.2:8080:80)
+///   published_any:  protocol . port                 →  container address . port   (-p 8080:80)
+///
+/// Both are looked up for packets to a local address, from outside (prerouting) and from the host itself
+/// (output). Masquerade: what leaves a network's subnet through another interface; what reaches a bridge
+/// from 127.0.0.0/8 (host loopback to a published port, routed thanks to route_localnet); and hairpin
+/// traffic a container sends to a published port of its own network.
+/// </summary>
+public static class NftScript
+{
+    public const string AddrMap = "published_addr";
+    public const string AnyMap = "published_any";
+
+    /// <summary>Creates or replaces the table atomically (the "add; delete; add" idiom of one nft transaction).</summary>
+    public static string Table(string table, IReadOnlyList<FirewallNetwork> networks, IReadOnlyList<PortForward> forwards)
+    {
+        var s = new StringBuilder();
+        s.Append("add table ip ").Append(table).Append('\n');
+        s.Append("delete table ip ").Append(table).Append('\n');
+        s.Append("table ip ").Append(table).Append(" {\n");
+        s.Append("  map ").Append(AddrMap).Append(" { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }\n");
+        s.Append("  map ").Append(AnyMap).Append(" { type inet_proto . inet_service : ipv4_addr . inet_service; }\n");
+        s.Append("  chain published {\n");
+        s.Append("    dnat ip to ip daddr . meta l4proto . th dport map @").Append(AddrMap).Append('\n');
+        s.Append("    dnat ip to meta l4proto . th dport map @").Append(AnyMap).Append('\n');
+        s.Append("  }\n");
+        s.Append("  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n    fib daddr type local jump published\n  }\n");
+        s.Append("  chain output {\n    type nat hook output priority -100; policy accept;\n    fib daddr type local jump published\n  }\n");
+        s.Append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
+        foreach (var n in networks)
+        {
+            var bridge = Quote(n.Bridge);
+            if (!n.Internal) s.Append("    ip saddr ").Append(n.Subnet).Append(" oifname != ").Append(bridge).Append(" masquerade\n");
+            s.Append("    oifname ").Append(bridge).Append(" ip saddr 127.0.0.0/8 masquerade\n");
+            s.Append("    oifname ").Append(bridge).Append(" ct status dnat ip saddr ").Append(n.Subnet).Append(" masquerade\n");
+        }
+        s.Append("  }\n}\n");
+        if (forwards.Count > 0) s.Append(Elements("add", table, forwards));
+        return s.ToString();
+    }
+
+    /// <summary>`add element` / `delete element` lines for <paramref name="forwards"/>, grouped per map.</summary>
+    public static string Elements(string verb, string table, IEnumerable<PortForward> forwards)
+    {
+        var s = new StringBuilder();
+        foreach (var f in forwards)
+        {
+            var any = f.HostIp == "0.0.0.0";
+            s.Append(verb).Append(" element ip ").Append(table).Append(' ').Append(any ? AnyMap : AddrMap).Append(" { ");
+            if (!any) s.Append(f.HostIp).Append(" . ");
+            s.Append(f.Proto).Append(" . ").Append(f.HostPort.ToString(CultureInfo.InvariantCulture));
+            if (verb == "add") s.Append(" : ").Append(f.ContainerIp).Append(" . ").Append(f.ContainerPort.ToString(CultureInfo.InvariantCulture));
+            s.Append(" }\n");
+        }
+        return s.ToString();
+    }
+
+    /// <summary>An interface name quoted for nft; names with quotes, backslashes or white space are refused.</summary>
+    public static string Quote(string name)
+    {
+        if (name.Any(c => c is '"' or '\\' or '\n' || char.IsWhiteSpace(c))) throw new ArgumentException($"invalid interface name: {name}");
+        return "\"" + name + "\"";
+    }
+}
