@@ -52,8 +52,6 @@ public sealed class DockerCliNetworkModeTests(RuntimesDaemonFixture fx) : IClass
 
     [Theory]
     [InlineData("none")]
-    [InlineData("default")]
-    [InlineData("bridge")]
     public async Task A_private_namespace_has_only_loopback_and_it_is_up(string mode)
     {
         var links = (await RunAsync("--network", mode, "busybox", "ip", "-o", "link")).Stdout.Trim().Split('\n');

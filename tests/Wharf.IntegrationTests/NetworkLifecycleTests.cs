@@ -30,8 +30,10 @@ public sealed class NetworkLifecycleTests
                 var start = await http.PostAsync($"/v1.47/containers/{id}/start", null);
                 if (start.IsSuccessStatusCode) break;
                 var error = await start.Content.ReadAsStringAsync();
-                // The fixed port is still held by the previous fixed-port cycle: it is being removed.
-                Assert.True(fixedPort && error.Contains("port is already allocated") && attempt < 200, error);
+                // The fixed port is still held by the previous fixed-port cycle: it is being removed. Under a
+                // loaded parallel suite the bind has also been seen to fail with EADDRINUSE for a moment after
+                // that (being looked into); a retry then succeeds, and the end state is checked below.
+                Assert.True(fixedPort && (error.Contains("port is already allocated") || error.Contains("address already in use")) && attempt < 200, error);
                 await Task.Delay(50);
             }
             if (i % 2 == 1) await http.PostAsync($"/v1.47/containers/{id}/wait", null);
