@@ -63,6 +63,7 @@ try
     ContainerEndpoints.Map(router, engine);
     ContainerFilesystemEndpoints.Map(router, engine);
     ExecEndpoints.Map(router, engine);
+    NetworkEndpoints.Map(router, engine);
 
     foreach (var host in options.Hosts.Where(h => h.StartsWith("unix://", StringComparison.Ordinal)))
         UnixSocket.PrepareForListen(host[7..]);

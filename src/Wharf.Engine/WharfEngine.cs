@@ -31,7 +31,7 @@ public sealed class WharfEngine : IDisposable
         var layers = new LayerStore(Path.Combine(options.DataRoot, "layers"));
         Images = new ImageService(Content, layers, Metadata, Events, options);
         Host = HostInfo.Probe();
-        Networks = new Networking.NetworkService(options, Metadata);
+        Networks = new Networking.NetworkService(options, Metadata, Events);
         Containers = new Containers.ContainerService(options, Metadata, Images, Events) { Engine = this };
         var id = Metadata.GetValue("engine-id");
         if (id is null)

@@ -59,6 +59,12 @@ public sealed class NetworkLifecycleTests
             "mkdir -p /www && echo dropped > /www/index.html && exec httpd -f -p 80 -h /www")).Stdout.Trim();
         Assert.Equal("kept\n", await TestPorts.CurlAsync($"http://127.0.0.2:{keep}/"));
         Assert.Equal("dropped\n", await TestPorts.CurlAsync($"http://127.0.0.2:{drop}/"));
+        // Two containers on a user-defined network, finding each other through the embedded DNS.
+        Assert.Equal(0, (await d.DockerAsync("network", "create", "--subnet", d.UserSubnet(1), "survivors")).ExitCode);
+        Assert.Equal(0, (await d.DockerAsync("run", "-d", "--name", "named", "--network", "survivors", "busybox", "sleep", "1d")).ExitCode);
+        Assert.Equal(0, (await d.DockerAsync("run", "-d", "--name", "asker", "--network", "survivors", "busybox", "sleep", "1d")).ExitCode);
+        var named = (await d.DockerAsync("inspect", "-f", "{{.NetworkSettings.Networks.survivors.IPAddress}}", "named")).Stdout.Trim();
+        Assert.Contains($"Address: {named}", (await d.DockerAsync("exec", "asker", "nslookup", "named")).Stdout);
 
         await d.StopAsync(kill: true);
         // While the daemon is down: one container dies, and traffic to the other still flows.
@@ -68,13 +74,15 @@ public sealed class NetworkLifecycleTests
         await Task.Delay(500);
         await d.StartAsync();
 
-        Assert.Contains("network: 1 endpoints kept, 0 removed", d.Log);
+        Assert.Contains("network: 3 endpoints kept, 0 removed", d.Log);
+        // A new DNS server answers in the containers' namespaces.
+        Assert.Contains($"Address: {named}", (await d.DockerAsync("exec", "asker", "nslookup", "named")).Stdout);
         Assert.Equal("kept\n", await TestPorts.CurlAsync($"http://127.0.0.2:{keep}/"));
         Assert.Null(await TestPorts.CurlAsync($"http://127.0.0.2:{drop}/", TimeSpan.Zero));
         var nft = (await ProcessRunner.RunAsync("nft", ["list", "table", "ip", d.NftTable])).Stdout;
         Assert.Contains($"{keep}", nft);
         Assert.DoesNotContain($"{drop}", nft);
-        Assert.Single(Directory.GetFiles(Path.Combine(d.ExecRoot, "netns")));
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(d.ExecRoot, "netns")).Length);
         Assert.Single(await Cleanup.LinksOnAsync(d.Bridge));
         Assert.Equal("", (await d.DockerAsync("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "dropped")).Stdout.Trim());
         // The kept container's port is held again: a second publication is refused.

@@ -210,9 +210,6 @@ public sealed partial class ContainerService
             throw new BadRequestException($"invalid restart policy: maximum retry count can only be used with 'on-failure'");
         if (hc.AutoRemove && policy is "always" or "unless-stopped" or "on-failure")
             throw new BadRequestException("conflicting options: cannot specify both --restart and --rm");
-        var mode = hc.NetworkMode ?? "default";
-        if (mode is not ("" or "default" or "bridge" or "none" or "host") && !mode.StartsWith("container:", StringComparison.Ordinal))
-            throw new NotFoundException($"network {mode} not found");
         if (hc.LogConfig?.Type is { Length: > 0 } driver && driver is not ("json-file" or "local" or "none"))
             throw new BadRequestException($"failed to create task for container: failed to initialize logging driver: logger: no log driver named '{driver}' is registered");
     }

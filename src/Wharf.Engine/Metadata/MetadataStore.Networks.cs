@@ -41,6 +41,13 @@ public sealed partial class MetadataStore
         cmd.ExecuteNonQuery();
     });
 
+    /// <summary>Deletes a network's row (its endpoints must be gone).</summary>
+    public void DeleteNetwork(string id) => Write(tx =>
+    {
+        using var cmd = Command("DELETE FROM networks WHERE id=$i", tx, ("$i", id));
+        cmd.ExecuteNonQuery();
+    });
+
     /// <summary>
     /// Adds an endpoint and its published ports in one transaction. <paramref name="make"/> gets the addresses
     /// already taken on the network (read in the same transaction, so two starts never get the same one).

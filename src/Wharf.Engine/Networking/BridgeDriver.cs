@@ -12,8 +12,6 @@ namespace Wharf.Engine.Networking;
 /// </summary>
 internal sealed class BridgeDriver
 {
-    public const string ContainerInterface = "eth0";
-
     /// <summary>Creates the bridge if missing, gives it exactly <paramref name="gateway"/>/prefix, sets it up, enables routing from localhost.</summary>
     public void EnsureBridge(string name, uint gateway, int prefixLength)
     {
@@ -38,51 +36,70 @@ internal sealed class BridgeDriver
         Sysctl.Write($"net/ipv4/conf/{name}/route_localnet", "1");
     }
 
-    /// <summary>IPv4 subnets routed on the host other than through <paramref name="ownBridge"/> (default routes left out).</summary>
-    public List<Ipv4Subnet> RoutedSubnets(string? ownBridge)
+    /// <summary>IPv4 subnets routed on the host other than through <paramref name="ownBridges"/> (default routes left out).</summary>
+    public List<Ipv4Subnet> RoutedSubnets(IEnumerable<string> ownBridges)
     {
         using var host = HostClient();
-        var own = ownBridge is null ? null : host.FindLink(ownBridge);
-        return host.Routes().Where(r => r.Destination.PrefixLength > 0 && r.OutputInterface != (own?.Index ?? -1))
+        var own = ownBridges.Select(host.FindLink).Where(l => l is not null).Select(l => l!.Index).ToHashSet();
+        return host.Routes().Where(r => r.Destination.PrefixLength > 0 && !own.Contains(r.OutputInterface))
             .Select(r => r.Destination).Distinct().ToList();
     }
 
-    /// <summary>The namespace, the veth pair and eth0's configuration of one endpoint; on failure nothing stays.</summary>
-    public void Plumb(EndpointRecord e, NetworkRecord n)
+    /// <summary>
+    /// One endpoint: the container's namespace (made here when <paramref name="newNamespace"/>, else entered),
+    /// the veth pair with its container end named <paramref name="interfaceName"/> (null: the lowest free
+    /// ethN), its address, and with <paramref name="defaultRoute"/> the default route through the network's
+    /// gateway. On failure nothing of it stays (nor the namespace, when made here). Returns the interface name.
+    /// </summary>
+    public string Plumb(EndpointRecord e, NetworkRecord n, string? interfaceName, bool newNamespace, bool defaultRoute)
     {
         var subnet = Ipv4Subnet.Parse(n.Subnet);
         Ipv4Subnet.TryParseAddress(e.Address, out var address);
         Ipv4Subnet.TryParseAddress(n.Gateway, out var gateway);
         try
         {
-            using var inner = NetworkNamespaces.Create(e.Sandbox);
+            using var inner = newNamespace ? NetworkNamespaces.Create(e.Sandbox) : NetworkNamespaces.Enter(e.Sandbox);
+            if (newNamespace)
+            {
+                var lo = inner.FindLink("lo") ?? throw new WharfException("the new network namespace has no lo");
+                inner.SetUp(lo.Index, "lo");
+            }
+            var name = interfaceName ?? NextInterface(inner);
             using (var host = HostClient())
             {
                 var bridge = host.FindLink(n.Bridge) ?? throw new WharfException($"bridge {n.Bridge} of network {n.Name} does not exist");
                 using (var ns = File.OpenHandle(e.Sandbox))
-                    host.CreateVeth(e.Veth, bridge.Index, ContainerInterface, (int)ns.DangerousGetHandle(), AddressPicker.ParseMac(e.Mac) ?? AddressPicker.Mac(address));
+                    host.CreateVeth(e.Veth, bridge.Index, name, (int)ns.DangerousGetHandle(), AddressPicker.ParseMac(e.Mac) ?? AddressPicker.Mac(address));
                 var veth = host.FindLink(e.Veth) ?? throw new WharfException($"veth {e.Veth} vanished right after its creation");
                 host.SetHairpin(veth.Index, e.Veth);
             }
-            var lo = inner.FindLink("lo") ?? throw new WharfException("the new network namespace has no lo");
-            inner.SetUp(lo.Index, "lo");
-            var eth0 = inner.FindLink(ContainerInterface) ?? throw new WharfException($"{ContainerInterface} did not arrive in the container's namespace");
-            inner.SetUp(eth0.Index, ContainerInterface);
-            inner.AddAddress(eth0.Index, ContainerInterface, address, subnet.PrefixLength);
-            inner.AddDefaultRoute(gateway, eth0.Index, ContainerInterface);
+            var link = inner.FindLink(name) ?? throw new WharfException($"{name} did not arrive in the container's namespace");
+            inner.SetUp(link.Index, name);
+            inner.AddAddress(link.Index, name, address, subnet.PrefixLength);
+            if (defaultRoute) inner.AddDefaultRoute(gateway, link.Index, name);
+            return name;
         }
         catch
         {
             Unplumb(e);
+            if (newNamespace) NetworkNamespaces.Delete(e.Sandbox);
             throw;
         }
     }
 
-    /// <summary>Removes the veth pair and the namespace file; parts already gone are fine.</summary>
+    /// <summary>The lowest ethN not in the namespace.</summary>
+    private static string NextInterface(RouteClient inner)
+    {
+        var names = inner.ListLinks().Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; ; i++)
+            if (!names.Contains("eth" + i)) return "eth" + i;
+    }
+
+    /// <summary>Removes an endpoint's veth pair (its container end goes with it); gone already is fine.</summary>
     public void Unplumb(EndpointRecord e)
     {
-        using (var host = HostClient()) host.DeleteLink(e.Veth);
-        NetworkNamespaces.Delete(e.Sandbox);
+        using var host = HostClient();
+        host.DeleteLink(e.Veth);
     }
 
     /// <summary>Names of the links enslaved to <paramref name="bridge"/> (its veth ends).</summary>
@@ -91,6 +108,12 @@ internal sealed class BridgeDriver
         using var host = HostClient();
         var b = host.FindLink(bridge);
         return b is null ? [] : host.ListLinks().Where(l => l.Master == b.Index).Select(l => l.Name).ToList();
+    }
+
+    public bool LinkExists(string name)
+    {
+        using var host = HostClient();
+        return host.FindLink(name) is not null;
     }
 
     public bool DeleteLink(string name)

@@ -39,11 +39,15 @@ internal static class NetworkNamespaces
     });
 
     /// <summary>A route client inside the namespace at <paramref name="path"/> (setns on a thread of its own).</summary>
-    public static RouteClient Enter(string path) => OnOwnThread(() =>
+    public static RouteClient Enter(string path) => Run(path, () => new RouteClient(NetlinkSocket.Open()));
+
+    /// <summary>Runs <paramref name="work"/> on a thread of its own inside the namespace at <paramref name="path"/>:
+    /// sockets it makes belong to that namespace, and processes it starts run in it.</summary>
+    public static T Run<T>(string path, Func<T> work) => OnOwnThread(() =>
     {
-        using var fd = UnixFd.Check(Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0), "opening network namespace", path);
-        Libc.Check(Libc.Setns(fd.Value, Libc.CLONE_NEWNET), "entering network namespace", path);
-        return new RouteClient(NetlinkSocket.Open());
+        using (var fd = UnixFd.Check(Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0), "opening network namespace", path))
+            Libc.Check(Libc.Setns(fd.Value, Libc.CLONE_NEWNET), "entering network namespace", path);
+        return work();
     });
 
     /// <summary>Unmounts and removes a namespace file; the namespace ends when nothing else holds it.</summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Wharf.Api.Models;
 using Wharf.Engine.Metadata;
-using Wharf.Engine.Networking.Firewall;
 using Wharf.Engine.Networking.Ipam;
 using Wharf.Engine.Networking.Ports;
 
@@ -10,70 +9,179 @@ namespace Wharf.Engine.Networking;
 public sealed partial class NetworkService
 {
     /// <summary>
-    /// At create: checks the published ports and the endpoint settings asked for the default bridge (400 for
-    /// what Docker refuses there), keeps a requested MAC in <see cref="ContainerConfig.MacAddress"/>, and
-    /// returns the container's initial network settings (the network it will join, no address yet), as
-    /// Docker shows them before a start.
+    /// At create: checks the published ports and the endpoint settings (400 for what Docker refuses, 404 for
+    /// an unknown network), keeps a requested MAC in <see cref="ContainerConfig.MacAddress"/>, and returns
+    /// the container's initial network settings: the networks it will join (its network mode's first),
+    /// without addresses yet, as Docker shows them before a start.
     /// </summary>
     public NetworkSettings CreateSettings(HostConfig hc, ContainerConfig config, NetworkingConfig? networking)
     {
         PortRequest.From(hc, config);
+        if (hc.Links is { Count: > 0 }) throw new BadRequestException("links (--link) are not supported yet: use a user-defined network, where containers find each other by name");
         var settings = new NetworkSettings();
-        if (!UsesDefaultBridge(hc)) return settings;
-        foreach (var (name, endpoint) in networking?.EndpointsConfig ?? [])
+        var mode = hc.NetworkMode;
+        if (IsSpecialMode(mode))
         {
-            if (name is not ("default" or DefaultNetworkName) || endpoint is null) continue;
-            if (endpoint.IPAMConfig is { } ipam && (!string.IsNullOrEmpty(ipam.IPv4Address) || !string.IsNullOrEmpty(ipam.IPv6Address)))
-                throw new BadRequestException("user specified IP address is supported on user defined networks only");
-            if (endpoint.Aliases is { Count: > 0 })
-                throw new BadRequestException("network-scoped alias is supported only for containers in user defined networks");
-            if (!string.IsNullOrEmpty(endpoint.MacAddress)) config.MacAddress = endpoint.MacAddress;
+            if (mode is "host" or "none" && Find(mode) is { } special) settings.Networks![mode] = new EndpointSettings { NetworkID = special.Id };
+            return settings;
+        }
+        // As Docker, a network that does not exist (yet) is no error at create: the start fails if it still does not.
+        var primary = UsesDefaultBridge(hc) ? _default : Find(mode!) ?? Placeholder(mode!);
+        if (primary is null) return settings;
+        if (primary.Driver != "bridge") throw new BadRequestException($"container cannot be connected to network {primary.Name} by id: use --network {primary.Name}");
+        var configured = new Dictionary<string, (NetworkRecord, EndpointSettings)>();
+        foreach (var (key, endpoint) in networking?.EndpointsConfig ?? [])
+        {
+            var net = key == "default" || key == mode ? primary : Find(key) ?? Placeholder(key);
+            if (net.Driver != "bridge") throw new BadRequestException($"container cannot be connected to network {net.Name} together with others");
+            configured[net.Name] = (net, CheckEndpoint(net, endpoint ?? new EndpointSettings(), net == primary, config));
         }
         if (!string.IsNullOrEmpty(config.MacAddress))
             config.MacAddress = AddressPicker.FormatMac(AddressPicker.ParseMac(config.MacAddress)
                 ?? throw new BadRequestException($"invalid MAC address: {config.MacAddress}"));
-        if (_default is not null)
-            settings.Networks![DefaultNetworkName] = new EndpointSettings { NetworkID = _default.Id, MacAddress = config.MacAddress ?? "" };
+        var (_, primaryConfig) = configured.GetValueOrDefault(primary.Name, (primary, new EndpointSettings()));
+        primaryConfig.NetworkID = primary.Id;
+        primaryConfig.MacAddress = config.MacAddress ?? "";
+        settings.Networks![primary.Name] = primaryConfig;
+        foreach (var (name, (net, endpoint)) in configured.Where(c => c.Key != primary.Name))
+        {
+            endpoint.NetworkID = net.Id;
+            settings.Networks[name] = endpoint;
+        }
         return settings;
     }
 
+    /// <summary>Stands for a network that does not exist at create: no id, nothing to check addresses against.</summary>
+    private static NetworkRecord Placeholder(string name) => new("", name, "bridge", "", "", "", null, false, "{}", "{}", "");
+
+    /// <summary>The endpoint settings a container may ask for on <paramref name="net"/> (Docker's 400s); the ones kept.</summary>
+    private static EndpointSettings CheckEndpoint(NetworkRecord net, EndpointSettings asked, bool primary, ContainerConfig? config)
+    {
+        var ipv4 = asked.IPAMConfig?.IPv4Address;
+        if (!string.IsNullOrEmpty(asked.IPAMConfig?.IPv6Address)) throw new BadRequestException("IPv6 addresses are not supported yet");
+        if (asked.IPAMConfig?.LinkLocalIPs is { Count: > 0 }) throw new BadRequestException("link-local addresses are not supported yet");
+        if (asked.Links is { Count: > 0 }) throw new BadRequestException("links (--link) are not supported yet: containers on a user-defined network find each other by name");
+        if (asked.DriverOpts is { Count: > 0 }) throw new BadRequestException("endpoint driver options are not supported");
+        if (net.Name == DefaultNetworkName)
+        {
+            if (!string.IsNullOrEmpty(ipv4)) throw new BadRequestException("user specified IP address is supported on user defined networks only");
+            if (asked.Aliases is { Count: > 0 }) throw new BadRequestException("network-scoped alias is supported only for containers in user defined networks");
+        }
+        if (!string.IsNullOrEmpty(asked.MacAddress))
+        {
+            if (!primary || config is null) throw new BadRequestException("a MAC address can only be set on the container's first network");
+            config.MacAddress = asked.MacAddress;
+        }
+        if (!string.IsNullOrEmpty(ipv4) && !Ipv4Subnet.TryParseAddress(ipv4, out _)) throw new BadRequestException($"invalid IPv4 address: {ipv4}");
+        // A network that does not exist yet has no subnet to check against: the start checks it.
+        if (!string.IsNullOrEmpty(ipv4) && net.Subnet.Length > 0) CheckFixedAddress(net, ipv4);
+        return Kept(asked, ipv4);
+    }
+
+    private static void CheckFixedAddress(NetworkRecord net, string ipv4)
+    {
+        Ipv4Subnet.TryParseAddress(ipv4, out var ip);
+        var subnet = Ipv4Subnet.Parse(net.Subnet);
+        if (!subnet.Contains(ip) || ip == subnet.Network || ip == subnet.Broadcast)
+            throw new BadRequestException($"no configured subnet or ip-range contain the IP address {ipv4}");
+    }
+
+    private static EndpointSettings Kept(EndpointSettings asked, string? ipv4) => new()
+    {
+        IPAMConfig = string.IsNullOrEmpty(ipv4) ? null : new EndpointIpamConfig { IPv4Address = ipv4 },
+        Aliases = asked.Aliases is { Count: > 0 } a ? [.. a] : null,
+    };
+
+    /// <summary>The bridge networks a container is to be on, its network mode's first; 404 when one was removed.</summary>
+    private List<(NetworkRecord Net, EndpointSettings Config)> Attachments(ContainerInspectResponse doc)
+    {
+        var list = new List<(NetworkRecord, EndpointSettings)>();
+        var mode = doc.HostConfig?.NetworkMode;
+        if (IsSpecialMode(mode)) return list;
+        var primaryId = UsesDefaultBridge(doc.HostConfig) ? _default?.Id : Find(mode!)?.Id;
+        foreach (var (name, config) in doc.NetworkSettings?.Networks ?? [])
+        {
+            if (name == DefaultNetworkName && _default is null) continue;
+            var net = (config.NetworkID is { Length: > 0 } id ? Find(id) : null) ?? Find(name)
+                ?? throw new NotFoundException($"failed to set up container networking: network {name} not found");
+            if (net.Driver != "bridge") continue;
+            if (net.Id == primaryId) list.Insert(0, (net, config));
+            else list.Add((net, config));
+        }
+        return list;
+    }
+
     /// <summary>
-    /// At start, before the runtime creates the container: the endpoint on the default bridge (address,
-    /// namespace, veth, routes, published ports). Returns the namespace file for the runtime to join, or
-    /// null when the container's network mode is not handled here. Fills the container's NetworkSettings
-    /// and adds its own address to its hosts file. On failure nothing is left behind.
+    /// At start, before the runtime creates the container: a namespace with an endpoint on each of its bridge
+    /// networks (eth0 on the first; the default route through the first that is not internal, which also
+    /// carries the published ports), the embedded DNS when one is user-defined. Returns the namespace file for
+    /// the runtime to join, or null when the container's network mode is not handled here. Fills the
+    /// container's NetworkSettings and writes its own addresses into its hosts file. On failure nothing is left.
     /// </summary>
     public async Task<string?> ConnectAsync(ContainerInspectResponse doc, CancellationToken ct)
     {
-        if (!UsesDefaultBridge(doc.HostConfig) || _default is not { } network) return null;
+        var attachments = Attachments(doc);
+        if (attachments.Count == 0) return null;
         await DisconnectAsync(doc, ct);
         var requests = PortRequest.From(doc.HostConfig!, doc.Config!);
-        var (endpoint, ports) = Allocate(doc, network, requests);
+        var sandbox = Path.Combine(_options.EffectiveNetnsDirectory, NewId()[..12]);
+        var gatewayIndex = attachments.FindIndex(a => !a.Net.Internal);
+        var made = new List<(EndpointRecord, IReadOnlyList<PublishedPortRecord>)>();
         try
         {
-            _bridges.Plumb(endpoint, network);
-            await Firewall.AddForwardsAsync(ports.Select(p => Forward(endpoint, p)).ToList(), ct);
+            for (var i = 0; i < attachments.Count; i++)
+            {
+                var (net, config) = attachments[i];
+                var (endpoint, ports) = Allocate(doc, net, config, sandbox, i == gatewayIndex ? requests : [], i == 0);
+                made.Add((endpoint, ports));
+                _bridges.Plumb(endpoint, net, "eth" + i.ToString(CultureInfo.InvariantCulture), newNamespace: i == 0, defaultRoute: i == gatewayIndex);
+                await AddForwardsAsync(endpoint, ports, ct);
+                FillSettings(doc, net, endpoint);
+            }
+            var gatewayPorts = gatewayIndex >= 0 ? made[gatewayIndex].Item2 : [];
+            doc.NetworkSettings!.SandboxID = Path.GetFileName(sandbox);
+            doc.NetworkSettings.SandboxKey = sandbox;
+            doc.NetworkSettings.Ports = PortMap(doc, gatewayPorts);
+            _connected[doc.Id] = doc;
+            if (attachments.Any(a => a.Net.Name != DefaultNetworkName)) StartDns(doc, sandbox);
+            WriteHostsEntries(doc);
         }
         catch (Exception e) when (e is IOException or WharfException or OperationCanceledException)
         {
-            await ReleaseAsync(endpoint, ports, CancellationToken.None);
+            foreach (var (endpoint, ports) in made) await ReleaseAsync(endpoint, ports, CancellationToken.None);
+            NetworkNamespaces.Delete(sandbox);
+            StopDns(doc.Id);
+            _connected.TryRemove(doc.Id, out _);
+            ClearSettings(doc);
             if (e is OperationCanceledException) throw;
-            throw new WharfException($"failed to set up container networking: {e.Message}", 500, e);
+            if (e is WharfException { StatusCode: not 500 }) throw;
+            throw new WharfException(e.Message.StartsWith("failed to set up container networking", StringComparison.Ordinal)
+                ? e.Message : $"failed to set up container networking: {e.Message}", 500, e);
         }
-        FillSettings(doc, network, endpoint, ports);
-        AppendHostsEntry(doc, endpoint);
-        return endpoint.Sandbox;
+        foreach (var (net, _) in attachments) Publish(net, "connect", new() { ["container"] = doc.Id });
+        return sandbox;
     }
 
-    /// <summary>Address, MAC, names and host ports in one step, under one lock, so concurrent starts never collide.</summary>
-    private (EndpointRecord, IReadOnlyList<PublishedPortRecord>) Allocate(ContainerInspectResponse doc, NetworkRecord network, IReadOnlyList<PortRequest> requests)
+    private async Task AddForwardsAsync(EndpointRecord e, IReadOnlyList<PublishedPortRecord> ports, CancellationToken ct)
+    {
+        if (ports.Count == 0) return;
+        await _firewallLock.WaitAsync(ct);
+        try { await Firewall.AddForwardsAsync(ports.Select(p => Forward(e, p)).ToList(), ct); }
+        finally { _firewallLock.Release(); }
+    }
+
+    /// <summary>
+    /// Address (the one asked for, or the lowest free), MAC, names and host ports of one endpoint in one step,
+    /// under one lock, so concurrent starts never collide.
+    /// </summary>
+    private (EndpointRecord, IReadOnlyList<PublishedPortRecord>) Allocate(ContainerInspectResponse doc, NetworkRecord network,
+        EndpointSettings config, string sandbox, IReadOnlyList<PortRequest> requests, bool first)
     {
         var subnet = Ipv4Subnet.Parse(network.Subnet);
         Ipv4Subnet? range = network.IpRange is { } r ? Ipv4Subnet.Parse(r) : null;
         Ipv4Subnet.TryParseAddress(network.Gateway, out var gateway);
         var id = NewId();
-        var sandbox = Path.Combine(_options.EffectiveNetnsDirectory, NewId()[..12]);
-        lock (_allocation)
+        lock (_lock)
         {
             var taken = _db.ListPublishedPorts();
             try
@@ -81,10 +189,21 @@ public sealed partial class NetworkService
                 return _db.AddEndpoint(network.Id, used =>
                 {
                     var usedAddresses = used.Select(u => Ipv4Subnet.TryParseAddress(u, out var a) ? a : 0).ToHashSet();
-                    var address = AddressPicker.Lowest(subnet, range, gateway, usedAddresses)
-                        ?? throw new WharfException($"no available IPv4 addresses on network {network.Name}: {network.IpRange ?? network.Subnet} is full");
+                    uint address;
+                    if (config.IPAMConfig?.IPv4Address is { Length: > 0 } asked)
+                    {
+                        CheckFixedAddress(network, asked);
+                        Ipv4Subnet.TryParseAddress(asked, out address);
+                        if (usedAddresses.Contains(address) || address == gateway)
+                            throw new WharfException($"failed to set up container networking: Address already in use: {asked} on network {network.Name}");
+                    }
+                    else
+                    {
+                        address = AddressPicker.Lowest(subnet, range, gateway, usedAddresses)
+                            ?? throw new WharfException($"failed to set up container networking: no available IPv4 addresses on network {network.Name}: {network.IpRange ?? network.Subnet} is full");
+                    }
                     var ip = Ipv4Subnet.Format(address);
-                    var mac = doc.Config?.MacAddress is { Length: > 0 } m ? m : AddressPicker.FormatMac(AddressPicker.Mac(address));
+                    var mac = first && doc.Config?.MacAddress is { Length: > 0 } m ? m : AddressPicker.FormatMac(AddressPicker.Mac(address));
                     var endpoint = new EndpointRecord(id, network.Id, doc.Id, ip, mac, "veth" + id[..11], sandbox);
                     try
                     {
@@ -104,34 +223,51 @@ public sealed partial class NetworkService
         }
     }
 
-    /// <summary>At exit, failed start and removal: removes the container's endpoints and clears its address from its settings.</summary>
+    /// <summary>At exit, failed start and removal: removes the container's endpoints, namespace and DNS, and clears its addresses.</summary>
     public async Task DisconnectAsync(ContainerInspectResponse doc, CancellationToken ct)
     {
+        StopDns(doc.Id);
+        _connected.TryRemove(doc.Id, out _);
         var endpoints = _db.ListEndpoints(doc.Id);
         if (endpoints.Count > 0)
         {
             var ports = _db.ListPublishedPorts();
-            foreach (var e in endpoints) await ReleaseAsync(e, ports.Where(p => p.EndpointId == e.Id).ToList(), ct);
+            foreach (var e in endpoints)
+            {
+                await ReleaseAsync(e, ports.Where(p => p.EndpointId == e.Id).ToList(), ct);
+                if (Find(e.NetworkId) is { } net) Publish(net, "disconnect", new() { ["container"] = doc.Id });
+            }
+            foreach (var sandbox in endpoints.Select(e => e.Sandbox).Distinct())
+            {
+                try { NetworkNamespaces.Delete(sandbox); }
+                catch (IOException) { }
+            }
         }
         ClearSettings(doc);
     }
 
     /// <summary>
-    /// Firewall first (no new connection goes to an address being freed), then links and namespace, then the
-    /// record. Never throws: it runs on exit paths, and what it could not remove the next start-up reconciles
-    /// (the table is rewritten, namespace files and bridge ports no endpoint names are removed).
+    /// Firewall first (no new connection goes to an address being freed), then the veth pair, then the record.
+    /// Never throws: it runs on exit paths, and what it could not remove the next start-up reconciles (the
+    /// table is rewritten, namespace files and bridge ports no endpoint names are removed).
     /// </summary>
     private async Task ReleaseAsync(EndpointRecord e, IReadOnlyList<PublishedPortRecord> ports, CancellationToken ct)
     {
-        try { await Firewall.RemoveForwardsAsync(ports.Select(p => Forward(e, p)).ToList(), ct); }
-        catch (WharfException) { }
+        if (ports.Count > 0)
+        {
+            await _firewallLock.WaitAsync(CancellationToken.None);
+            try { await Firewall.RemoveForwardsAsync(ports.Select(p => Forward(e, p)).ToList(), ct); }
+            catch (WharfException) { }
+            finally { _firewallLock.Release(); }
+        }
         try { _bridges.Unplumb(e); }
         catch (IOException) { }
         _ports.Release(e.Id);
         _db.DeleteEndpoint(e.Id);
     }
 
-    private static void FillSettings(ContainerInspectResponse doc, NetworkRecord network, EndpointRecord e, IReadOnlyList<PublishedPortRecord> ports)
+    /// <summary>The endpoint's address in the container's settings; the deprecated top-level fields for the default bridge only, as Docker.</summary>
+    private static void FillSettings(ContainerInspectResponse doc, NetworkRecord network, EndpointRecord e)
     {
         var s = doc.NetworkSettings ??= new NetworkSettings();
         var prefix = Ipv4Subnet.Parse(network.Subnet).PrefixLength;
@@ -143,15 +279,15 @@ public sealed partial class NetworkService
         endpoint.IPAddress = e.Address;
         endpoint.IPPrefixLen = prefix;
         endpoint.MacAddress = e.Mac;
+        if (network.Name != DefaultNetworkName)
+            endpoint.DNSNames = [doc.Name.TrimStart('/'), doc.Id[..12], .. endpoint.Aliases ?? []];
         s.Networks[network.Name] = endpoint;
-        s.SandboxID = Path.GetFileName(e.Sandbox);
-        s.SandboxKey = e.Sandbox;
+        if (network.Name != DefaultNetworkName) return;
         s.EndpointID = e.Id;
         s.Gateway = network.Gateway;
         s.IPAddress = e.Address;
         s.IPPrefixLen = prefix;
         s.MacAddress = e.Mac;
-        s.Ports = PortMap(doc, ports);
     }
 
     /// <summary>Every exposed or bound port: its host bindings, or null when it is not published.</summary>
@@ -181,19 +317,27 @@ public sealed partial class NetworkService
         foreach (var ep in s.Networks?.Values ?? Enumerable.Empty<EndpointSettings>())
         {
             ep.EndpointID = ep.Gateway = ep.IPAddress = "";
-            // A configured MAC stays, as Docker shows it; a generated one goes with the address.
-            ep.MacAddress = doc.Config?.MacAddress ?? "";
             ep.IPPrefixLen = 0;
+            ep.DNSNames = null;
         }
+        // A configured MAC stays, as Docker shows it; a generated one goes with the address.
+        if (s.Networks?.Values.FirstOrDefault() is { } first) first.MacAddress = doc.Config?.MacAddress ?? "";
+        foreach (var ep in s.Networks?.Values.Skip(1) ?? []) ep.MacAddress = "";
     }
 
-    /// <summary>The container's own address and name in its hosts file, as Docker writes it (rewritten in place: it is bind-mounted).</summary>
-    private static void AppendHostsEntry(ContainerInspectResponse doc, EndpointRecord e)
+    /// <summary>
+    /// The container's own addresses and hostname at the end of its hosts file, one line per network, as
+    /// Docker writes them. The file was just written by the start; it is rewritten in place (bind-mounted).
+    /// </summary>
+    private static void WriteHostsEntries(ContainerInspectResponse doc)
     {
         if (string.IsNullOrEmpty(doc.HostsPath) || !File.Exists(doc.HostsPath)) return;
         var host = doc.Config?.Hostname is { Length: > 0 } h ? h : doc.Id[..12];
         var names = doc.Config?.Domainname is { Length: > 0 } d ? $"{host}.{d} {host}" : host;
-        File.AppendAllText(doc.HostsPath, $"{e.Address}\t{names}\n");
+        var lines = File.ReadAllLines(doc.HostsPath).Where(l => !l.EndsWith("\t" + names, StringComparison.Ordinal));
+        var own = (doc.NetworkSettings?.Networks?.Values ?? Enumerable.Empty<EndpointSettings>())
+            .Where(ep => !string.IsNullOrEmpty(ep.IPAddress)).Select(ep => $"{ep.IPAddress}\t{names}");
+        File.WriteAllText(doc.HostsPath, string.Concat(lines.Concat(own).Select(l => l + "\n")));
     }
 
     /// <summary>`ps` PORTS: published bindings, and exposed ports of a running container that are not published.</summary>

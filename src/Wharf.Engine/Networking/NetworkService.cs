@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Wharf.Api.Models;
 using Wharf.Engine.Configuration;
+using Wharf.Engine.Events;
 using Wharf.Engine.Metadata;
+using Wharf.Engine.Networking.Dns;
 using Wharf.Engine.Networking.Firewall;
 using Wharf.Engine.Networking.Ipam;
 using Wharf.Engine.Networking.Ports;
@@ -9,11 +12,13 @@ using Wharf.Engine.Networking.Ports;
 namespace Wharf.Engine.Networking;
 
 /// <summary>
-/// Container networking: the default `bridge` network (IPAM in the metadata store, the Linux bridge, the
-/// firewall table), and each container's endpoint on it while it runs. The container verbs call in at
-/// four points: create (validation, initial settings), start (<see cref="ConnectAsync"/>), exit and
-/// removal (<see cref="DisconnectAsync"/>), and daemon start (<see cref="InitializeAsync"/>,
-/// <see cref="ReconcileAsync"/>).
+/// Container networking: networks (the default `bridge`, `host`, `none` and user-defined bridge networks;
+/// IPAM in the metadata store, a Linux bridge each, the firewall table), each running container's
+/// endpoints on them, and the embedded DNS of containers on user-defined networks. The container verbs
+/// call in at a few points: create (<see cref="CreateSettings"/>), start (<see cref="ConnectAsync"/>),
+/// exit and removal (<see cref="DisconnectAsync"/>), daemon start (<see cref="InitializeAsync"/>,
+/// <see cref="ReconcileAsync"/>), and `network connect/disconnect` (<see cref="ConnectRunningAsync"/>,
+/// <see cref="DisconnectOneAsync"/>).
 /// </summary>
 public sealed partial class NetworkService : IDisposable
 {
@@ -21,17 +26,24 @@ public sealed partial class NetworkService : IDisposable
 
     private readonly DaemonOptions _options;
     private readonly MetadataStore _db;
+    private readonly EventBus _events;
     private readonly BridgeDriver _bridges = new();
     private readonly PortReservations _ports = new();
-    private readonly Lock _allocation = new();
+    private readonly Lock _lock = new();
     private readonly DockerUserChain _dockerUser;
+    private readonly SemaphoreSlim _firewallLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, ContainerInspectResponse> _connected = new();
+    private readonly ConcurrentDictionary<string, EmbeddedDns> _dns = new();
+    private List<NetworkRecord> _networks = [];
     private NetworkRecord? _default;
     private bool _dockerUserRules;
+    private string? _subnetNotice;
 
-    public NetworkService(DaemonOptions options, MetadataStore db, IFirewall? firewall = null)
+    public NetworkService(DaemonOptions options, MetadataStore db, EventBus events, IFirewall? firewall = null)
     {
         _options = options;
         _db = db;
+        _events = events;
         var nft = new NftFirewall(options.NftTable);
         Firewall = firewall ?? nft;
         _dockerUser = new DockerUserChain(nft);
@@ -42,37 +54,55 @@ public sealed partial class NetworkService : IDisposable
     /// <summary>What start-up had to work around (a moved default subnet, a host port taken meanwhile); `info` lists them.</summary>
     public List<string> Warnings { get; } = [];
 
-    private string? _subnetNotice;
-
     /// <summary>The default bridge network, or null with `--bridge none`.</summary>
     public NetworkRecord? DefaultNetwork => _default;
 
     /// <summary>Default mode and `bridge` run on the default bridge network.</summary>
     public static bool UsesDefaultBridge(HostConfig? hc) => hc?.NetworkMode is null or "" or "default" or DefaultNetworkName;
 
+    /// <summary>Modes that are not networks of this service: host, none, container:&lt;id&gt;.</summary>
+    private static bool IsSpecialMode(string? mode) =>
+        mode is "host" or "none" || (mode?.StartsWith("container:", StringComparison.Ordinal) ?? false);
+
     /// <summary>
-    /// At daemon start, before containers are restored: the default network's record (choosing its subnet),
-    /// the bridge, the sysctls, the firewall table. Throws <see cref="IOException"/> when networking cannot be set up.
+    /// At daemon start, before containers are restored: the predefined networks' records (choosing the default
+    /// bridge's subnet), every bridge, the sysctls, the firewall table. Throws <see cref="IOException"/> when
+    /// networking cannot be set up.
     /// </summary>
     public async Task<string> InitializeAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(_options.EffectiveNetnsDirectory);
-        if (_options.BridgeName == "none") return "network: default bridge disabled (--bridge none): containers get only lo";
         try
         {
-            _default = ChooseDefaultNetwork();
-            Ipv4Subnet.TryParseAddress(_default.Gateway, out var gateway);
-            _bridges.EnsureBridge(_default.Bridge, gateway, Ipv4Subnet.Parse(_default.Subnet).PrefixLength);
-            await Firewall.ResetAsync(FirewallNetworks(), CurrentForwards(), ct);
-            _dockerUserRules = await _dockerUser.AllowAsync([_default.Bridge], ct);
+            EnsurePredefined("host", "host");
+            EnsurePredefined("none", "null");
+            if (_options.BridgeName != "none") _default = ChooseDefaultNetwork();
+            _networks = _db.ListNetworks();
+            foreach (var n in BridgeNetworks())
+            {
+                var subnet = Ipv4Subnet.Parse(n.Subnet);
+                Ipv4Subnet.TryParseAddress(n.Gateway, out var gateway);
+                _bridges.EnsureBridge(n.Bridge, gateway, subnet.PrefixLength);
+            }
+            await ResetFirewallAsync(ct);
+            _dockerUserRules = await _dockerUser.AllowAsync(BridgeNetworks().Select(n => n.Bridge).ToList(), ct);
         }
         catch (WharfException e)
         {
             throw new IOException($"setting up networking: {e.Message}", e);
         }
-        return $"network: default bridge {_default.Bridge} {_default.Gateway}/{Ipv4Subnet.Parse(_default.Subnet).PrefixLength}, nftables table ip {_options.NftTable}"
+        var user = BridgeNetworks().Count(n => n.Name != DefaultNetworkName);
+        var head = _default is null ? "network: default bridge disabled (--bridge none): default-mode containers get only lo"
+            : $"network: default bridge {_default.Bridge} {_default.Gateway}/{Ipv4Subnet.Parse(_default.Subnet).PrefixLength}";
+        return head + $", {user} user-defined networks, nftables table ip {_options.NftTable}"
             + (_dockerUserRules ? ", forwarding allowed in DOCKER-USER (the ip filter FORWARD policy is drop)" : "")
             + (_subnetNotice is null ? "" : "; " + _subnetNotice);
+    }
+
+    private void EnsurePredefined(string name, string driver)
+    {
+        if (_db.ListNetworks().Any(n => n.Name == name)) return;
+        _db.SaveNetwork(new NetworkRecord(NewId(), name, driver, "", "", "", null, false, "{}", "{}", Now()));
     }
 
     /// <summary>--bip, else the stored subnet while nothing else routes it, else the first free subnet of the pools.</summary>
@@ -90,18 +120,17 @@ public sealed partial class NetworkService : IDisposable
         }
         else
         {
-            var routed = _bridges.RoutedSubnets(_options.BridgeName);
-            var taken = routed.Concat(networks.Where(n => n.Name != DefaultNetworkName).Select(n => Ipv4Subnet.Parse(n.Subnet))).ToList();
+            var taken = _bridges.RoutedSubnets([_options.BridgeName])
+                .Concat(networks.Where(n => n.Driver == "bridge" && n.Name != DefaultNetworkName).Select(n => Ipv4Subnet.Parse(n.Subnet))).ToList();
             if (existing is not null && !taken.Any(t => t.Overlaps(Ipv4Subnet.Parse(existing.Subnet))))
             {
                 subnet = Ipv4Subnet.Parse(existing.Subnet);
             }
             else
             {
-                var pools = _options.DefaultAddressPools.Count > 0 ? _options.DefaultAddressPools : SubnetPools.Defaults;
-                subnet = SubnetPools.FirstFree(pools, taken)
+                subnet = SubnetPools.FirstFree(Pools, taken)
                     ?? throw new WharfException("no free subnet left in the address pools for the default bridge: set --bip");
-                var preferred = SubnetPools.Candidates(pools).First();
+                var preferred = SubnetPools.Candidates(Pools).First();
                 if (subnet != preferred)
                 {
                     _subnetNotice = $"default bridge subnet {preferred} is already routed on this host (another engine or network owns it); using {subnet}";
@@ -111,13 +140,34 @@ public sealed partial class NetworkService : IDisposable
             gateway = subnet.Network + 1;
         }
         var record = new NetworkRecord(existing?.Id ?? NewId(), DefaultNetworkName, "bridge", _options.BridgeName, subnet.ToString(),
-            Ipv4Subnet.Format(gateway), null, false, "{}", "{}", existing?.Created ?? Images.ImageConfigFile.Rfc3339(DateTimeOffset.UtcNow));
+            Ipv4Subnet.Format(gateway), null, false, "{}", DefaultBridgeOptions(), existing?.Created ?? Now());
         if (record != existing) _db.SaveNetwork(record);
         return record;
     }
 
-    private List<FirewallNetwork> FirewallNetworks() =>
-        _default is null ? [] : [new FirewallNetwork(_default.Bridge, Ipv4Subnet.Parse(_default.Subnet), _default.Internal)];
+    private string DefaultBridgeOptions() =>
+        $"{{\"com.docker.network.bridge.default_bridge\":\"true\",\"com.docker.network.bridge.enable_icc\":\"true\",\"com.docker.network.bridge.enable_ip_masquerade\":\"true\",\"com.docker.network.bridge.host_binding_ipv4\":\"0.0.0.0\",\"com.docker.network.bridge.name\":\"{_options.BridgeName}\",\"com.docker.network.driver.mtu\":\"1500\"}}";
+
+    private IReadOnlyList<Api.Models.AddressPool> Pools => _options.DefaultAddressPools.Count > 0 ? _options.DefaultAddressPools : SubnetPools.Defaults;
+
+    /// <summary>The networks with a bridge (the default one, unless disabled, and the user-defined ones).</summary>
+    private List<NetworkRecord> BridgeNetworks()
+    {
+        lock (_lock) return _networks.Where(n => n.Driver == "bridge" && (n.Name != DefaultNetworkName || _default is not null)).ToList();
+    }
+
+    /// <summary>Rewrites the whole table from the networks and endpoints in the store, in one transaction.</summary>
+    private async Task ResetFirewallAsync(CancellationToken ct)
+    {
+        await _firewallLock.WaitAsync(ct);
+        try
+        {
+            var networks = BridgeNetworks().Select(n => new FirewallNetwork(n.Bridge, Ipv4Subnet.Parse(n.Subnet), n.Internal,
+                n.Option(BridgeOptions.Masquerade) != "false", n.Option(BridgeOptions.Icc) != "false")).ToList();
+            await Firewall.ResetAsync(networks, CurrentForwards(), ct);
+        }
+        finally { _firewallLock.Release(); }
+    }
 
     /// <summary>The forwards of every endpoint in the store.</summary>
     private List<PortForward> CurrentForwards()
@@ -129,11 +179,22 @@ public sealed partial class NetworkService : IDisposable
 
     private static PortForward Forward(EndpointRecord e, PublishedPortRecord p) => new(p.Proto, p.HostIp, p.HostPort, e.Address, p.ContainerPort);
 
+    private void Publish(NetworkRecord n, string action, Dictionary<string, string>? extra = null)
+    {
+        var attrs = new Dictionary<string, string> { ["name"] = n.Name, ["type"] = n.Driver };
+        if (extra is not null) foreach (var (k, v) in extra) attrs[k] = v;
+        _events.Publish("network", action, n.Id, attrs);
+    }
+
     internal static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>At daemon stop: held ports are let go, DOCKER-USER rules removed (they would outlive a stopped Wharf).</summary>
+    private static string Now() => Images.ImageConfigFile.Rfc3339(DateTimeOffset.UtcNow);
+
+    /// <summary>At daemon stop: DNS servers and held ports are let go, DOCKER-USER rules removed (they would outlive a stopped Wharf).</summary>
     public void Dispose()
     {
+        foreach (var dns in _dns.Values) dns.Dispose();
+        _dns.Clear();
         _ports.Dispose();
         if (_dockerUserRules)
         {

@@ -65,6 +65,27 @@ public sealed class NftFirewallTests : IDisposable
     }
 
     [Fact]
+    public async Task Networks_are_isolated_internal_ones_closed_and_icc_honoured()
+    {
+        if (!Ready) return;
+        var fw = Firewall();
+        await fw.ResetAsync(
+        [
+            Net,
+            new FirewallNetwork("br-int", Ipv4Subnet.Parse("10.6.0.0/24"), Internal: true),
+            new FirewallNetwork("br-quiet", Ipv4Subnet.Parse("10.7.0.0/24"), false, Masquerade: false, Icc: false),
+        ], [], CancellationToken.None);
+        var table = await fw.RunAsync("list table ip wharf_test\n", "listing", CancellationToken.None);
+        Assert.Contains("iifname \"wt0\" oifname != \"wt0\" oifname @bridges drop", table);
+        Assert.Contains("iifname \"br-int\" oifname != \"br-int\" drop", table);
+        Assert.Contains("oifname \"br-int\" iifname != \"br-int\" drop", table);
+        Assert.Contains("iifname \"br-quiet\" oifname \"br-quiet\" drop", table);
+        Assert.Contains("ip saddr 10.5.0.0/24 oifname != \"wt0\" masquerade", table);
+        Assert.DoesNotContain("ip saddr 10.6.0.0/24 oifname != \"br-int\" masquerade", table);
+        Assert.DoesNotContain("ip saddr 10.7.0.0/24 oifname != \"br-quiet\" masquerade", table);
+    }
+
+    [Fact]
     public async Task Nft_errors_are_one_line_naming_the_step()
     {
         if (!Ready) return;

@@ -64,6 +64,9 @@ public sealed class WharfDaemon : IAsyncDisposable
     /// <summary>False to leave the default bridge's subnet to daemon.json or the address pools.</summary>
     public bool PassBip { get; set; } = true;
 
+    /// <summary>A /24 for the daemon's <paramref name="n"/>th user-defined network (n ≥ 1), near its default bridge's.</summary>
+    public string UserSubnet(int n) => $"10.{Convert.ToByte(Id[..2], 16)}.{(Convert.ToByte(Id[2..4], 16) + 17 * n) % 256}.0/24";
+
     /// <summary>The default bridge's first three octets ("10.x.y."), for building container addresses.</summary>
     public string SubnetPrefix => Bip[..(Bip.LastIndexOf('.') + 1)];
 
@@ -177,7 +180,9 @@ public sealed class WharfDaemon : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Containers outlive a stopped daemon (live restore): remove them first.
+        // Containers outlive a stopped daemon (live restore): remove them first; then the user-defined
+        // networks, whose bridges are named after the network (br-<id>), not after the daemon.
+        var bridges = new List<string>();
         try
         {
             if (_process is { HasExited: false })
@@ -186,12 +191,21 @@ public sealed class WharfDaemon : IAsyncDisposable
                 var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/containers/json?all=1"));
                 foreach (var c in list.RootElement.EnumerateArray())
                     await http.DeleteAsync($"/containers/{c.GetProperty("Id").GetString()}?force=1");
+                var networks = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/networks"));
+                foreach (var n in networks.RootElement.EnumerateArray())
+                {
+                    var id = n.GetProperty("Id").GetString()!;
+                    if (n.GetProperty("Driver").GetString() != "bridge" || n.GetProperty("Name").GetString() == "bridge") continue;
+                    bridges.Add(n.GetProperty("Options").TryGetProperty("com.docker.network.bridge.name", out var b) ? b.GetString()! : "br-" + id[..12]);
+                    await http.DeleteAsync($"/networks/{id}");
+                }
             }
         }
         catch (Exception) { }
         try { await StopAsync(); } catch (InvalidOperationException) { }
         Cleanup.UnmountUnder(Root);
         await Cleanup.RemoveNetworkAsync(Bridge, NftTable);
+        foreach (var b in bridges) await Cleanup.RemoveNetworkAsync(b, null);
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
@@ -209,11 +223,11 @@ internal static partial class Native
 public static class Cleanup
 {
     /// <summary>The bridge, every link on it, and the nftables table (namespace files go with <see cref="UnmountUnder"/>).</summary>
-    public static async Task RemoveNetworkAsync(string bridge, string table)
+    public static async Task RemoveNetworkAsync(string bridge, string? table)
     {
         foreach (var port in await LinksOnAsync(bridge)) await ProcessRunner.RunAsync("ip", ["link", "del", port]);
-        await ProcessRunner.RunAsync("ip", ["link", "del", bridge]);
-        await ProcessRunner.RunAsync("nft", ["delete", "table", "ip", table]);
+        if ((await ProcessRunner.RunAsync("ip", ["link", "show", bridge])).ExitCode == 0) await ProcessRunner.RunAsync("ip", ["link", "del", bridge]);
+        if (table is not null) await ProcessRunner.RunAsync("nft", ["delete", "table", "ip", table]);
     }
 
     /// <summary>Names of the links enslaved to <paramref name="bridge"/>.</summary>

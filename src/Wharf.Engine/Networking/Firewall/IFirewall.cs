@@ -1,7 +1,11 @@
 namespace Wharf.Engine.Networking.Firewall;
 
-/// <summary>A bridge network as the firewall sees it.</summary>
-public sealed record FirewallNetwork(string Bridge, Ipv4Subnet Subnet, bool Internal);
+/// <summary>
+/// A bridge network as the firewall sees it: internal ones reach nothing outside their bridge; without
+/// masquerade their traffic leaves with container addresses; without icc their containers cannot talk
+/// to each other.
+/// </summary>
+public sealed record FirewallNetwork(string Bridge, Ipv4Subnet Subnet, bool Internal, bool Masquerade = true, bool Icc = true);
 
 /// <summary>Traffic to <see cref="HostIp"/>:<see cref="HostPort"/> (HostIp 0.0.0.0: any local address) goes to the container.</summary>
 public sealed record PortForward(string Proto, string HostIp, int HostPort, string ContainerIp, int ContainerPort);
@@ -12,7 +16,7 @@ public sealed record PortForward(string Proto, string HostIp, int HostPort, stri
 /// </summary>
 public interface IFirewall
 {
-    /// <summary>Replaces the whole table in one transaction: masquerade per network, forwards for published ports.</summary>
+    /// <summary>Replaces the whole table in one transaction: isolation and masquerade per network, forwards for published ports.</summary>
     Task ResetAsync(IReadOnlyList<FirewallNetwork> networks, IReadOnlyList<PortForward> forwards, CancellationToken ct);
 
     Task AddForwardsAsync(IReadOnlyList<PortForward> forwards, CancellationToken ct);

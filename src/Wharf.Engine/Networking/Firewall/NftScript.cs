@@ -13,7 +13,9 @@ namespace Wharf.Engine.Networking.Firewall;
 /// Both are looked up for packets to a local address, from outside (prerouting) and from the host itself
 /// (output). Masquerade: what leaves a network's subnet through another interface; what reaches a bridge
 /// from 127.0.0.0/8 (host loopback to a published port, routed thanks to route_localnet); and hairpin
-/// traffic a container sends to a published port of its own network.
+/// traffic a container sends to a published port of its own network. The forward chain isolates
+/// networks: nothing passes from one Wharf bridge to another, internal networks pass nothing to or from
+/// any other interface, and a network without icc passes nothing between its own containers.
 /// </summary>
 public static class NftScript
 {
@@ -35,11 +37,31 @@ public static class NftScript
         s.Append("  }\n");
         s.Append("  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n    fib daddr type local jump published\n  }\n");
         s.Append("  chain output {\n    type nat hook output priority -100; policy accept;\n    fib daddr type local jump published\n  }\n");
+        if (networks.Count > 0)
+        {
+            s.Append("  set bridges { type ifname; elements = { ").Append(string.Join(", ", networks.Select(n => Quote(n.Bridge)))).Append(" } }\n");
+        }
+        s.Append("  chain forward {\n    type filter hook forward priority filter; policy accept;\n");
+        foreach (var n in networks)
+        {
+            var bridge = Quote(n.Bridge);
+            if (n.Internal)
+            {
+                s.Append("    iifname ").Append(bridge).Append(" oifname != ").Append(bridge).Append(" drop\n");
+                s.Append("    oifname ").Append(bridge).Append(" iifname != ").Append(bridge).Append(" drop\n");
+            }
+            else
+            {
+                s.Append("    iifname ").Append(bridge).Append(" oifname != ").Append(bridge).Append(" oifname @bridges drop\n");
+            }
+            if (!n.Icc) s.Append("    iifname ").Append(bridge).Append(" oifname ").Append(bridge).Append(" drop\n");
+        }
+        s.Append("  }\n");
         s.Append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
         foreach (var n in networks)
         {
             var bridge = Quote(n.Bridge);
-            if (!n.Internal) s.Append("    ip saddr ").Append(n.Subnet).Append(" oifname != ").Append(bridge).Append(" masquerade\n");
+            if (!n.Internal && n.Masquerade) s.Append("    ip saddr ").Append(n.Subnet).Append(" oifname != ").Append(bridge).Append(" masquerade\n");
             s.Append("    oifname ").Append(bridge).Append(" ip saddr 127.0.0.0/8 masquerade\n");
             s.Append("    oifname ").Append(bridge).Append(" ct status dnat ip saddr ").Append(n.Subnet).Append(" masquerade\n");
         }
