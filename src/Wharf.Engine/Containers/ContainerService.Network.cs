@@ -4,10 +4,11 @@ using Wharf.Engine.Runtime;
 namespace Wharf.Engine.Containers;
 
 /// <summary>
-/// Network modes until bridge networking exists: `none`, `default` and `bridge` give the container its
-/// own network namespace with only `lo` (the runtime brings it up), `host` leaves it in the host's, and
+/// The network modes the network service does not plumb: `none` gives the container its own network
+/// namespace with only `lo` (the runtime brings it up), `host` leaves it in the host's, and
 /// `container:&lt;id|name&gt;` joins the namespace of another running container and shares its
-/// hostname, hosts and resolv.conf files, as Docker does.
+/// hostname, hosts and resolv.conf files, as Docker does. `default`, `bridge` and user-defined networks
+/// are set up by Networking/NetworkService.
 /// </summary>
 public sealed partial class ContainerService
 {
