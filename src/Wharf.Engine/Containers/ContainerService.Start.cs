@@ -11,46 +11,6 @@ namespace Wharf.Engine.Containers;
 
 public sealed partial class ContainerService
 {
-    /// <summary>The wharf-shim binary: $WHARF_SHIM, beside wharfd, or on PATH.</summary>
-    public static string ShimBinary =>
-        Environment.GetEnvironmentVariable("WHARF_SHIM") is { Length: > 0 } p ? p
-        : File.Exists(Path.Combine(AppContext.BaseDirectory, "wharf-shim")) ? Path.Combine(AppContext.BaseDirectory, "wharf-shim")
-        : "wharf-shim";
-
-    /// <summary>The runtime binary for a container: its --runtime or the daemon's default, via daemon.json `runtimes`.</summary>
-    internal string RuntimePath(Api.Models.HostConfig? hc)
-    {
-        var name = hc?.Runtime is { Length: > 0 } r ? r : _options.DefaultRuntime;
-        return _options.Runtimes.TryGetValue(name, out var rt) ? rt.Path : name;
-    }
-
-    /// <summary>The runtime's global options from daemon.json `runtimeArgs`, placed before its subcommand.</summary>
-    internal IReadOnlyList<string> RuntimeArgs(Api.Models.HostConfig? hc)
-    {
-        var name = hc?.Runtime is { Length: > 0 } r ? r : _options.DefaultRuntime;
-        return _options.Runtimes.TryGetValue(name, out var rt) && rt.RuntimeArgs is { } args ? args : [];
-    }
-
-    /// <summary>`--runtime PATH` and one `--runtime-arg` per runtime option, for wharf-shim.</summary>
-    private void AddRuntimeOptions(ProcessStartInfo psi, Api.Models.HostConfig? hc)
-    {
-        psi.ArgumentList.Add("--runtime");
-        psi.ArgumentList.Add(RuntimePath(hc));
-        foreach (var a in RuntimeArgs(hc))
-        {
-            psi.ArgumentList.Add("--runtime-arg");
-            psi.ArgumentList.Add(a);
-        }
-    }
-
-    /// <summary>Docker's create-time check (400): `runc`, the daemon's default, or a runtime from daemon.json `runtimes`.</summary>
-    private void ValidateRuntime(Api.Models.HostConfig hc)
-    {
-        var name = hc.Runtime;
-        if (string.IsNullOrEmpty(name) || name == "runc" || name == _options.DefaultRuntime || _options.Runtimes.ContainsKey(name)) return;
-        throw new BadRequestException($"unknown or invalid runtime name: {name}");
-    }
-
     /// <summary>POST /containers/{id}/start; false when it already runs (Docker's 304).</summary>
     public async Task<bool> StartAsync(string idOrName, CancellationToken ct, bool byPolicy = false)
     {
@@ -340,51 +300,5 @@ public sealed partial class ContainerService
             "PWR" => 30, "SYS" => 31,
             _ => throw new BadRequestException($"invalid signal: {signal}"),
         };
-    }
-
-    private void MountRootfs(Container c, string rootfs)
-    {
-        var d = c.Doc.GraphDriver.Data;
-        var lower = d["LowerDir"];
-        if (IsMounted(rootfs)) return;
-        // A single-layer image still needs an overlay: lowerdir=layer, upperdir=container's changes.
-        var data = $"lowerdir={lower},upperdir={d["UpperDir"]},workdir={d["WorkDir"]},redirect_dir=off,metacopy=off,index=off";
-        if (Libc.Mount("overlay", rootfs, "overlay", 0, data) != 0)
-            throw new WharfException($"mounting the container's root filesystem: errno {Marshal.GetLastPInvokeError()}");
-    }
-
-    private static bool IsMounted(string path) =>
-        File.ReadLines("/proc/self/mountinfo").Any(l => l.Split(' ')[4] == path);
-
-    private void Unmount(Container c)
-    {
-        var rootfs = Path.Combine(Dir(c.Id), "rootfs");
-        if (IsMounted(rootfs)) Libc.Umount2(rootfs, 0);
-        if (IsMounted(rootfs)) Libc.Umount2(rootfs, Libc.MNT_DETACH);
-    }
-
-    private void WriteGeneratedFiles(Container c)
-    {
-        var cfg = c.Doc.Config!;
-        var hostname = cfg.Hostname ?? c.Id[..12];
-        // Rewritten in place (not renamed): they are bind-mounted into a running container.
-        File.WriteAllText(c.Doc.HostnamePath, hostname + "\n");
-        // Host mode shares the host's network: its hosts file (unless extra hosts are asked for) and
-        // resolv.conf as they are, local resolvers included, as Docker does.
-        var hostMode = c.Doc.HostConfig?.NetworkMode == "host";
-        var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
-        if (hostMode && c.Doc.HostConfig?.ExtraHosts is not { Count: > 0 } && File.Exists("/etc/hosts")) hosts = File.ReadAllText("/etc/hosts");
-        foreach (var extra in c.Doc.HostConfig?.ExtraHosts ?? [])
-        {
-            var i = extra.IndexOf(':');
-            if (i > 0) hosts += $"{extra[(i + 1)..]}\t{extra[..i]}\n";
-        }
-        File.WriteAllText(c.Doc.HostsPath, hosts);
-        var dns = c.Doc.HostConfig?.Dns is { Count: > 0 } d ? d : _options.Dns;
-        var resolv = dns.Count > 0 ? string.Concat(dns.Select(s => $"nameserver {s}\n"))
-            : !File.Exists("/etc/resolv.conf") ? ""
-            : hostMode ? File.ReadAllText("/etc/resolv.conf")
-            : string.Join('\n', File.ReadAllLines("/etc/resolv.conf").Where(l => !l.Contains("127.0.0."))) + "\n";
-        File.WriteAllText(c.Doc.ResolvConfPath, resolv);
     }
 }
