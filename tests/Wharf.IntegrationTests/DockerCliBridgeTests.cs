@@ -123,6 +123,24 @@ public sealed class DockerCliBridgeTests(DaemonFixture fx) : IClassFixture<Daemo
     }
 
     [Fact]
+    public async Task A_container_in_its_restart_back_off_reads_restarting_and_a_stop_cancels_the_restart()
+    {
+        await RunDetachedAsync("--name", "crashy", "--restart", "always", "busybox", "false");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        string seen = "";
+        while (DateTime.UtcNow < deadline && (seen = await InspectAsync("crashy", "{{.State.Status}} {{.State.Restarting}}")) != "restarting true")
+            await Task.Delay(50);
+        Assert.Equal("restarting true", seen);
+        var ps = await D.DockerAsync("ps", "-a", "--filter", "name=crashy", "--filter", "status=restarting", "--format", "{{.Status}}");
+        Assert.StartsWith("Restarting (1)", ps.Stdout.Trim());
+        Assert.Equal(0, (await D.DockerAsync("stop", "crashy")).ExitCode);
+        await Task.Delay(3000);
+        var after = await InspectAsync("crashy", "{{.State.Status}} {{.State.Restarting}} {{.State.Running}}");
+        Assert.Equal("exited false false", after);
+        await D.DockerAsync("rm", "-f", "crashy");
+    }
+
+    [Fact]
     public async Task Network_none_has_only_lo_and_leaves_no_endpoint()
     {
         var r = await D.DockerAsync("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net");

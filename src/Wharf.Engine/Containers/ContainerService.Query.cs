@@ -120,6 +120,7 @@ public sealed partial class ContainerService
         {
             "running" or "paused" => "Up " + Ago(s.StartedAt) + (s.Paused ? " (Paused)" : s.Health is { } h ? $" ({HealthRules.Describe(h)})" : ""),
             "exited" => $"Exited ({s.ExitCode}) {Ago(s.FinishedAt)} ago",
+            "restarting" => $"Restarting ({s.ExitCode}) {Ago(s.FinishedAt)} ago",
             "created" => "Created",
             var other => other,
         };

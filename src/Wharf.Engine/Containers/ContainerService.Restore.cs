@@ -88,16 +88,38 @@ public sealed partial class ContainerService
         var ranFor = DateTimeOffset.TryParse(c.State.StartedAt, out var started) && DateTimeOffset.TryParse(c.State.FinishedAt, out var finished)
             ? finished - started : TimeSpan.Zero;
         c.Backoff = ranFor > TimeSpan.FromSeconds(10) ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(c.Backoff.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
-        c.State.Restarting = true;
-        await Task.Delay(c.Backoff);
-        c.State.Restarting = false;
-        if (c.StoppedByUser || !_containers.ContainsKey(c.Id)) return;
-        c.Doc.RestartCount++;
+        // As Docker: the count goes up and the state reads "restarting" for the whole back-off,
+        // so nobody sees "exited" with a restart still to come.
+        await c.Lock.WaitAsync();
         try
         {
+            c.Doc.RestartCount++;
+            c.State.Restarting = true;
+            c.State.Status = "restarting";
+            Save(c);
+        }
+        finally { c.Lock.Release(); }
+        try
+        {
+            await Task.Delay(c.Backoff);
+            if (c.StoppedByUser || !_containers.ContainsKey(c.Id)) return;
             // Docker reports only `start` for a policy restart; `restart` is the user's verb.
             await StartAsync(c.Id, CancellationToken.None, byPolicy: true);
         }
         catch (WharfException) { }
+        finally
+        {
+            await c.Lock.WaitAsync();
+            try
+            {
+                c.State.Restarting = false;
+                if (c.State.Status == "restarting")
+                {
+                    c.State.Status = "exited";
+                    if (_containers.ContainsKey(c.Id)) Save(c);
+                }
+            }
+            finally { c.Lock.Release(); }
+        }
     }
 }

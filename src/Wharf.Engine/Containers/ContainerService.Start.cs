@@ -70,6 +70,7 @@ public sealed partial class ContainerService
             await ShimClient.CallAsync(stateDir, new JsonObject { ["op"] = "start" }, ct);
             c.State.Status = "running";
             c.State.Running = true;
+            c.State.Restarting = false;
             c.State.Paused = false;
             c.State.Pid = ready;
             c.State.ExitCode = 0;

@@ -41,8 +41,14 @@ public sealed partial class ContainerService
                 continue;
             }
             var parsed = JsonSerializer.Deserialize(doc, WharfJsonContext.Default.ContainerInspectResponse);
-            if (parsed is not null)
-                _containers[id] = new Container(parsed) { StoppedByUser = File.Exists(Path.Combine(_root, id, "stopped-by-user")) };
+            if (parsed is null) continue;
+            // A policy restart in its back-off when the daemon went away: it did not happen.
+            if (parsed.State is { Status: "restarting" } st)
+            {
+                st.Status = "exited";
+                st.Restarting = false;
+            }
+            _containers[id] = new Container(parsed) { StoppedByUser = File.Exists(Path.Combine(_root, id, "stopped-by-user")) };
         }
         // Directories without a record: a removal interrupted between the record and the directory.
         foreach (var dir in Directory.GetDirectories(_root))
