@@ -198,7 +198,15 @@ public sealed partial class ContainerService
         var c = Get(idOrName);
         if (!c.State.Running) throw new ConflictException($"cannot kill container: {idOrName}: container {c.Id} is not running");
         int sig = ParseSignal(signal ?? "KILL");
-        await ShimClient.CallAsync(ShimDir(c.Id), new JsonObject { ["op"] = "kill", ["signal"] = sig, ["all"] = false }, ct);
+        try
+        {
+            await ShimClient.CallAsync(ShimDir(c.Id), new JsonObject { ["op"] = "kill", ["signal"] = sig, ["all"] = false }, ct);
+        }
+        catch (WharfException e) when (e is not ConflictException && e.Message.Contains("not running", StringComparison.Ordinal))
+        {
+            // The process ended between the state check and the signal: the exit is being recorded.
+            throw new ConflictException($"cannot kill container: {idOrName}: container {c.Id} is not running");
+        }
         Publish(c, "kill", new() { ["signal"] = sig.ToString() });
     }
 
@@ -241,11 +249,24 @@ public sealed partial class ContainerService
         // Wait for a start in progress (a policy restart) so it is either skipped or stopped here.
         await c.Lock.WaitAsync(ct);
         bool running = c.State.Running;
+        if (c.State.Status == "restarting")
+        {
+            c.State.Status = "exited";
+            c.State.Restarting = false;
+            Save(c);
+        }
         c.Lock.Release();
         if (!running) return false;
         var stopSignal = signal ?? c.Doc.Config?.StopSignal ?? "TERM";
         int timeout = timeoutSeconds ?? c.Doc.Config?.StopTimeout ?? 10;
-        try { await KillAsync(c.Id, stopSignal, ct); } catch (ConflictException) { return true; }
+        try { await KillAsync(c.Id, stopSignal, ct); }
+        catch (ConflictException)
+        {
+            // Already exiting: return once the exit is recorded, as a stop that signalled it would.
+            await c.Exited.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            Publish(c, "stop");
+            return true;
+        }
         if (timeout < 0) await c.Exited.Task.WaitAsync(ct);
         else
         {
