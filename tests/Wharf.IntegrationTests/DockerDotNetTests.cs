@@ -4,10 +4,10 @@ using Wharf.IntegrationTests.Infrastructure;
 
 namespace Wharf.IntegrationTests;
 
-/// <summary>An SDK written for Docker (Docker.DotNet) works against Wharf unchanged.</summary>
+/// <summary>An SDK written for Docker (Docker.DotNet, in its maintained form that Testcontainers uses) works against Wharf unchanged.</summary>
 public sealed class DockerDotNetTests(DaemonFixture fx) : IClassFixture<DaemonFixture>
 {
-    private DockerClient Client() => new DockerClientConfiguration(new Uri(fx.Daemon.Host)).CreateClient();
+    private DockerClient Client() => new DockerClientBuilder().WithEndpoint(new Uri(fx.Daemon.Host)).Build();
 
     [Fact]
     public async Task Version_and_info()
@@ -33,7 +33,7 @@ public sealed class DockerDotNetTests(DaemonFixture fx) : IClassFixture<DaemonFi
         await c.Images.TagImageAsync("busybox", new ImageTagParameters { RepositoryName = "sdk/tagged", Tag = "7" });
         var inspect = await c.Images.InspectImageAsync("sdk/tagged:7");
         Assert.Equal(busybox.ID, inspect.ID);
-        Assert.Equal(["sh"], inspect.Config.Cmd);
+        Assert.Equal(["sh"], inspect.Config!.Cmd);
         Assert.Equal("linux", inspect.Os);
         var history = await c.Images.GetImageHistoryAsync("sdk/tagged:7");
         Assert.NotEmpty(history);
@@ -59,5 +59,44 @@ public sealed class DockerDotNetTests(DaemonFixture fx) : IClassFixture<DaemonFi
         Assert.Equal("sdk/event:1", msg.Actor.Attributes["name"]);
         cts.Cancel();
         try { await monitor; } catch (OperationCanceledException) { }
+    }
+
+    [Fact]
+    public async Task Containers_create_start_inspect_logs_wait_and_remove()
+    {
+        using var c = Client();
+        var created = await c.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = "busybox",
+            Name = "sdk-c1",
+            Cmd = ["sh", "-c", "echo out-line; echo err-line >&2; exit 3"],
+            Env = ["GREETING=hi"],
+            Labels = new Dictionary<string, string> { ["sdk"] = "yes" },
+        });
+        Assert.Matches("^[0-9a-f]{64}$", created.ID);
+        Assert.True(await c.Containers.StartContainerAsync(created.ID, new ContainerStartParameters()));
+        var waited = await c.Containers.WaitContainerAsync(created.ID);
+        Assert.Equal(3, waited.StatusCode);
+        var inspect = await c.Containers.InspectContainerAsync("sdk-c1");
+        Assert.Equal("/sdk-c1", inspect.Name);
+        Assert.Equal("exited", inspect.State!.Status);
+        Assert.Equal(3, inspect.State.ExitCode);
+        Assert.Contains("GREETING=hi", inspect.Config!.Env);
+        Assert.Equal("yes", inspect.Config.Labels["sdk"]);
+        using (var logs = await c.Containers.GetContainerLogsAsync(created.ID,
+                   new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, CancellationToken.None))
+        {
+            var (stdout, stderr) = await logs.ReadOutputToEndAsync(CancellationToken.None);
+            Assert.Equal("out-line\n", stdout);
+            Assert.Equal("err-line\n", stderr);
+        }
+        var listed = await c.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { ["sdk=yes"] = true } },
+        });
+        Assert.Equal(created.ID, Assert.Single(listed).ID);
+        await c.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters());
+        await Assert.ThrowsAsync<DockerContainerNotFoundException>(() => c.Containers.InspectContainerAsync(created.ID));
     }
 }
