@@ -63,6 +63,7 @@ internal static class CommandTree
             WithGroup(SystemCommands.Info("info [OPTIONS]"), "common"),
             container,
             image,
+            NetworkCommands.Group(),
             system,
             ExecAttachCommands.Attach(),
             ContainerFileCommands.Commit(),

@@ -90,9 +90,11 @@ public static class ContainerEndpoints
             }
             catch (OperationCanceledException) { }
         });
-        r.Delete("/containers/{id}", async ctx =>
+        // {id*}: `docker rm --link /parent/alias` sends the link's name with its slashes.
+        r.Delete("/containers/{id*}", async ctx =>
         {
-            await containers.RemoveAsync(ctx.Route("id"), ctx.QueryBool("force"), ctx.QueryBool("v"), ctx.Aborted);
+            if (ctx.QueryBool("link")) await containers.RemoveLinkAsync(ctx.Route("id"));
+            else await containers.RemoveAsync(ctx.Route("id"), ctx.QueryBool("force"), ctx.QueryBool("v"), ctx.Aborted);
             ctx.Response.StatusCode = 204;
         });
         r.Post("/containers/{id}/attach", async ctx =>

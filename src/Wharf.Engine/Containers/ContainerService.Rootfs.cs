@@ -28,7 +28,7 @@ public sealed partial class ContainerService
         if (IsMounted(rootfs)) Libc.Umount2(rootfs, Libc.MNT_DETACH);
     }
 
-    private void WriteGeneratedFiles(Container c)
+    private void WriteGeneratedFiles(Container c, IReadOnlyList<string> linkHosts)
     {
         var cfg = c.Doc.Config!;
         var hostname = cfg.Hostname ?? c.Id[..12];
@@ -44,6 +44,7 @@ public sealed partial class ContainerService
             var i = extra.IndexOf(':');
             if (i > 0) hosts += $"{extra[(i + 1)..]}\t{extra[..i]}\n";
         }
+        foreach (var line in linkHosts) hosts += line + "\n";
         File.WriteAllText(c.Doc.HostsPath, hosts);
         var dns = c.Doc.HostConfig?.Dns is { Count: > 0 } d ? d : _options.Dns;
         var resolv = dns.Count > 0 ? string.Concat(dns.Select(s => $"nameserver {s}\n"))

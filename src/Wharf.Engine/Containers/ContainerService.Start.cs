@@ -21,6 +21,9 @@ public sealed partial class ContainerService
             if (c.State.Running) return false;
             // A user's stop wins over a restart the policy scheduled before it.
             if (byPolicy && c.StoppedByUser) return false;
+            // Only a user's start clears a user's stop: a stop that arrives while a policy restart is
+            // starting the container must still win once the start is done.
+            if (!byPolicy) MarkStoppedByUser(c, false);
             await StartLockedAsync(c, ct);
             return true;
         }
@@ -36,8 +39,9 @@ public sealed partial class ContainerService
         try
         {
             var joined = JoinNetworkContainer(c);
+            var (linkHosts, linkEnv) = ResolveLinks(c);
             MountRootfs(c, rootfs);
-            if (joined is null) WriteGeneratedFiles(c);
+            if (joined is null) WriteGeneratedFiles(c, linkHosts);
             var cgroupVersion = int.Parse(Engine.HostInfo.CgroupVersion);
             var netns = await Engine.Networks.ConnectAsync(c.Doc, ct);
             var spec = new OciSpecBuilder().Build(new OciSpecRequest
@@ -53,6 +57,7 @@ public sealed partial class ContainerService
                 CgroupParent = "/" + _options.CgroupParent.Trim('/'),
                 CgroupVersion = cgroupVersion,
                 Namespaces = new ContainerNamespaces(this, atCreate: false),
+                ExtraEnv = linkEnv,
             });
             await OciSpecBuilder.WriteAsync(spec.Spec, dir, ct);
             var stateDir = ShimDir(c.Id);
@@ -78,7 +83,6 @@ public sealed partial class ContainerService
             c.State.OOMKilled = false;
             c.State.StartedAt = ImageConfigFile.Rfc3339(DateTimeOffset.UtcNow);
             c.State.FinishedAt = Api.Models.ContainerState.ZeroTime;
-            MarkStoppedByUser(c, false);
             InitHealth(c);
             Save(c);
             Publish(c, "start");
@@ -192,6 +196,17 @@ public sealed partial class ContainerService
         Publish(c, "restart");
     }
 
+    /// <summary>The shim hung up on a signal: true when that was the container's process ending (its exit follows).</summary>
+    private static async Task<bool> ExitsSoonAsync(Container c)
+    {
+        try
+        {
+            await c.Exited.Task.WaitAsync(TimeSpan.FromSeconds(2));
+            return true;
+        }
+        catch (TimeoutException) { return false; }
+    }
+
     /// <summary>POST /containers/{id}/kill.</summary>
     public async Task KillAsync(string idOrName, string? signal, CancellationToken ct)
     {
@@ -202,9 +217,12 @@ public sealed partial class ContainerService
         {
             await ShimClient.CallAsync(ShimDir(c.Id), new JsonObject { ["op"] = "kill", ["signal"] = sig, ["all"] = false }, ct);
         }
-        catch (WharfException e) when (e is not ConflictException && e.Message.Contains("not running", StringComparison.Ordinal))
+        catch (Exception e) when (e is WharfException { StatusCode: 500 } && e.Message.Contains("not running", StringComparison.Ordinal)
+                                   || e is IOException or System.Net.Sockets.SocketException)
         {
-            // The process ended between the state check and the signal: the exit is being recorded.
+            // The process ended between the state check and the signal (the shim may hang up as it
+            // records the exit): a 409 as for any container that is not running.
+            if (e is not WharfException && !await ExitsSoonAsync(c)) throw;
             throw new ConflictException($"cannot kill container: {idOrName}: container {c.Id} is not running");
         }
         Publish(c, "kill", new() { ["signal"] = sig.ToString() });

@@ -142,6 +142,7 @@ public sealed partial class ContainerService
         var hc = request.HostConfig ?? new HostConfig();
         ContainerDefaults.ApplyHostConfigDefaults(hc, int.Parse(Engine.HostInfo.CgroupVersion), _options.LogDriver, _options.DefaultRuntime);
         ValidateNetworkMode(request, hc);
+        ValidateLinks(hc.Links);
         ValidateHostConfig(hc);
         ValidateRuntime(hc);
         HealthRules.Validate(request.Healthcheck);
@@ -158,6 +159,7 @@ public sealed partial class ContainerService
         });
 
         var reserved = ReserveName(name, id);
+        NormaliseLinks(hc, reserved);
         var dir = Dir(id);
         var doc = new ContainerInspectResponse
         {

@@ -17,7 +17,6 @@ public sealed partial class NetworkService
     public NetworkSettings CreateSettings(HostConfig hc, ContainerConfig config, NetworkingConfig? networking)
     {
         PortRequest.From(hc, config);
-        if (hc.Links is { Count: > 0 }) throw new BadRequestException("links (--link) are not supported yet: use a user-defined network, where containers find each other by name");
         var settings = new NetworkSettings();
         var mode = hc.NetworkMode;
         if (IsSpecialMode(mode))
@@ -60,7 +59,7 @@ public sealed partial class NetworkService
         var ipv4 = asked.IPAMConfig?.IPv4Address;
         if (!string.IsNullOrEmpty(asked.IPAMConfig?.IPv6Address)) throw new BadRequestException("IPv6 addresses are not supported yet");
         if (asked.IPAMConfig?.LinkLocalIPs is { Count: > 0 }) throw new BadRequestException("link-local addresses are not supported yet");
-        if (asked.Links is { Count: > 0 }) throw new BadRequestException("links (--link) are not supported yet: containers on a user-defined network find each other by name");
+        foreach (var link in asked.Links ?? []) Containers.ContainerService.ParseLink(link);
         if (asked.DriverOpts is { Count: > 0 }) throw new BadRequestException("endpoint driver options are not supported");
         if (net.Name == DefaultNetworkName)
         {
@@ -90,6 +89,7 @@ public sealed partial class NetworkService
     {
         IPAMConfig = string.IsNullOrEmpty(ipv4) ? null : new EndpointIpamConfig { IPv4Address = ipv4 },
         Aliases = asked.Aliases is { Count: > 0 } a ? [.. a] : null,
+        Links = asked.Links is { Count: > 0 } l ? [.. l] : null,
     };
 
     /// <summary>The bridge networks a container is to be on, its network mode's first; 404 when one was removed.</summary>
