@@ -44,6 +44,22 @@ public sealed class DockerCliPortTests(DaemonFixture fx) : IClassFixture<DaemonF
     }
 
     [Fact]
+    public async Task A_port_published_on_every_address_answers_on_the_ipv6_loopback_too()
+    {
+        var port = TestPorts.Free();
+        await RunDetachedAsync("--name", "web6", "-p", $"{port}:80", "busybox", "sh", "-c",
+            "mkdir -p /www && echo hello-web6 > /www/index.html && head -c 3000000 /dev/zero > /www/big.bin && exec httpd -f -p 80 -h /www");
+        Assert.Equal("hello-web6\n", await TestPorts.CurlAsync($"http://127.0.0.1:{port}/"));
+        Assert.Equal("hello-web6\n", await TestPorts.CurlAsync($"http://[::1]:{port}/"));
+        // A large answer crosses the relay whole, then the connection closes cleanly.
+        var big = await ProcessRunner.RunAsync("curl", ["-sf", "--noproxy", "*", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
+            $"http://[::1]:{port}/big.bin"]);
+        Assert.Equal("200 3000000", big.Stdout.Trim());
+        Assert.Equal(0, (await D.DockerAsync("rm", "-f", "web6")).ExitCode);
+        Assert.Null(await TestPorts.CurlAsync($"http://[::1]:{port}/", TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task A_port_without_host_port_gets_a_free_one_shown_by_docker_port()
     {
         await RunDetachedAsync(["--name", "rand", "-p", "80", .. Httpd("hello-rand")]);

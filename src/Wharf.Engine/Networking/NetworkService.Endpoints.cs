@@ -166,8 +166,10 @@ public sealed partial class NetworkService
     {
         if (ports.Count == 0) return;
         await _firewallLock.WaitAsync(ct);
-        try { await Firewall.AddForwardsAsync(ports.Select(p => Forward(e, p)).ToList(), ct); }
+        var forwards = ports.Select(p => Forward(e, p)).ToList();
+        try { await Firewall.AddForwardsAsync(forwards, ct); }
         finally { _firewallLock.Release(); }
+        _loopback.Start(e.Id, forwards);
     }
 
     /// <summary>
@@ -260,6 +262,7 @@ public sealed partial class NetworkService
             catch (WharfException) { }
             finally { _firewallLock.Release(); }
         }
+        _loopback.Stop(e.Id);
         try { _bridges.Unplumb(e); }
         catch (IOException) { }
         _ports.Release(e.Id);

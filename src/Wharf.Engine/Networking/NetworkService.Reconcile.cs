@@ -26,6 +26,7 @@ public sealed partial class NetworkService
                 kept++;
                 foreach (var p in _ports.Hold(e.Id, mine))
                     Warnings.Add($"WARNING: host port {p.HostIp}:{p.HostPort}/{p.Proto} of container {e.ContainerId[..12]} was taken by another program while the daemon was down");
+                _loopback.Start(e.Id, mine.Select(p => Forward(e, p)));
                 continue;
             }
             removed++;

@@ -29,6 +29,7 @@ public sealed partial class NetworkService : IDisposable
     private readonly EventBus _events;
     private readonly BridgeDriver _bridges = new();
     private readonly PortReservations _ports = new();
+    private readonly LoopbackProxy _loopback = new();
     private readonly Lock _lock = new();
     private readonly DockerUserChain _dockerUser;
     private readonly SemaphoreSlim _firewallLock = new(1, 1);
@@ -196,6 +197,7 @@ public sealed partial class NetworkService : IDisposable
         foreach (var dns in _dns.Values) dns.Dispose();
         _dns.Clear();
         _ports.Dispose();
+        _loopback.Dispose();
         if (_dockerUserRules)
         {
             try { _dockerUser.RemoveAsync(CancellationToken.None).GetAwaiter().GetResult(); }
