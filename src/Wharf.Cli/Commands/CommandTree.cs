@@ -64,6 +64,7 @@ internal static class CommandTree
             container,
             image,
             system,
+            RegistryCommands.Group(),
             ExecAttachCommands.Attach(),
             ContainerFileCommands.Commit(),
             ContainerFileCommands.Copy(),
