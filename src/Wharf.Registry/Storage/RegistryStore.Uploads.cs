@@ -101,7 +101,7 @@ public sealed partial class RegistryStore
                 {
                     handle.Dispose();
                     DeleteUpload(id);
-                    throw new RegistryException(507, ErrorCodes.Unknown, $"writing blob upload {id}: {e.Message}");
+                    throw WriteFailed(id, e);
                 }
                 state.Hash?.AppendData(buffer, 0, filled);
                 offset += filled;
@@ -113,6 +113,14 @@ public sealed partial class RegistryStore
             ArrayPool<byte>.Shared.Return(buffer);
         }
         return offset;
+    }
+
+    /// <summary>A failed write: disk full (ENOSPC, EDQUOT) is 507 Insufficient Storage, anything else a 500.</summary>
+    static RegistryException WriteFailed(string id, IOException e)
+    {
+        int errno = e.HResult & 0xffff;
+        string reason = errno switch { 28 => "no space left on device", 122 => "disk quota exceeded", _ => e.Message };
+        return new RegistryException(errno is 28 or 122 ? 507 : 500, ErrorCodes.Unknown, $"writing blob upload {id}: {reason}");
     }
 
     static void DropHash(UploadState state)
@@ -162,7 +170,7 @@ public sealed partial class RegistryStore
                 {
                     file.Dispose();
                     DeleteUpload(id);
-                    throw new RegistryException(507, ErrorCodes.Unknown, $"writing blob upload {id}: {e.Message}");
+                    throw WriteFailed(id, e);
                 }
             }
             using (await GcLock.AcquireAsync(Root, exclusive: false, ct).ConfigureAwait(false))
