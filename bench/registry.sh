@@ -23,9 +23,8 @@ if [ -z "${WHARF:-}" ]; then
 fi
 
 T=$(mktemp -d /tmp/wharf-bench-registry-XXXX)
-pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  [ -n "${server_pid:-}" ] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
   rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -42,30 +41,13 @@ wait_up() {
   bench_die "$url did not answer"
 }
 
-# measure NAME PORT: pushes and pulls ROUNDS times; prints "push pull" in MiB/s.
-measure() {
-  local name=$1 port=$2 push=() pull=() ns i
-  for i in $(seq 1 "$ROUNDS"); do
-    ns=$(bench_time_ns skopeo copy -q --dest-tls-verify=false "oci:$T/image:latest" "docker://127.0.0.1:$port/bench/r$i:latest")
-    push+=("$ns"); bench_log "$name push round $i: $(bench_mibs "$BYTES" "$ns") MiB/s"
-    rm -rf "$T/pulled"
-    ns=$(bench_time_ns skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/r$i:latest" "oci:$T/pulled:latest")
-    pull+=("$ns"); bench_log "$name pull round $i: $(bench_mibs "$BYTES" "$ns") MiB/s"
-    cmp -s <(ls "$T/image/blobs/sha256") <(ls "$T/pulled/blobs/sha256") || bench_die "$name: pulled blobs differ from the pushed ones"
-  done
-  echo "$(bench_mibs "$BYTES" "$(bench_median "${push[@]}")") $(bench_mibs "$BYTES" "$(bench_median "${pull[@]}")")"
+# Each round runs against a fresh server (new port, empty storage): skopeo remembers where it saw a
+# blob and would mount it from an earlier round's repository instead of sending it.
+start_wharf() {
+  "$WHARF" registry serve --addr "127.0.0.1:$1" --root "$2" 2>>"$T/wharf.log" &
+  server_pid=$!
 }
-
-port=$(free_port)
-"$WHARF" registry serve --addr "127.0.0.1:$port" --root "$T/wharf-root" 2>"$T/wharf.log" &
-pids+=($!)
-wait_up "http://127.0.0.1:$port/v2/"
-read -r wharf_push wharf_pull < <(measure wharf "$port")
-
-dist_push=- dist_pull=- dist_version="not installed (apt-get install docker-registry)"
-if command -v docker-registry >/dev/null; then
-  dport=$(free_port)
-  mkdir -p "$T/dist-root"
+start_distribution() {
   cat > "$T/dist.yml" <<YML
 version: 0.1
 log:
@@ -74,15 +56,43 @@ log:
     disabled: true
 storage:
   filesystem:
-    rootdirectory: $T/dist-root
+    rootdirectory: $2
 http:
-  addr: 127.0.0.1:$dport
+  addr: 127.0.0.1:$1
 YML
-  docker-registry serve "$T/dist.yml" 2>"$T/dist.log" &
-  pids+=($!)
-  wait_up "http://127.0.0.1:$dport/v2/"
+  docker-registry serve "$T/dist.yml" 2>>"$T/dist.log" &
+  server_pid=$!
+}
+stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=; }
+
+# measure NAME: pushes and pulls ROUNDS times; prints "push pull" in MiB/s.
+measure() {
+  local name=$1 push=() pull=() ns i port
+  for i in $(seq 1 "$ROUNDS"); do
+    port=$(free_port)
+    rm -rf "$T/root"; mkdir -p "$T/root"
+    "start_$name" "$port" "$T/root"
+    wait_up "http://127.0.0.1:$port/v2/"
+    ns=$(bench_time_ns skopeo copy -q --dest-tls-verify=false "oci:$T/image:latest" "docker://127.0.0.1:$port/bench/app:latest")
+    push+=("$ns"); bench_log "$name push round $i: $(bench_mibs "$BYTES" "$ns") MiB/s"
+    rm -rf "$T/pulled"
+    ns=$(bench_time_ns skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/app:latest" "oci:$T/pulled:latest")
+    pull+=("$ns"); bench_log "$name pull round $i: $(bench_mibs "$BYTES" "$ns") MiB/s"
+    cmp -s <(ls "$T/image/blobs/sha256") <(ls "$T/pulled/blobs/sha256") || bench_die "$name: pulled blobs differ from the pushed ones"
+    stop_server
+  done
+  echo "$(bench_mibs "$BYTES" "$(bench_median "${push[@]}")") $(bench_mibs "$BYTES" "$(bench_median "${pull[@]}")")"
+}
+
+server_pid=
+measure wharf > "$T/wharf.result"
+read -r wharf_push wharf_pull < "$T/wharf.result"
+
+dist_push=- dist_pull=- dist_version="not installed (apt-get install docker-registry)"
+if command -v docker-registry >/dev/null; then
   dist_version=$(docker-registry --version | awk '{ print $NF }')
-  read -r dist_push dist_pull < <(measure distribution "$dport")
+  measure distribution > "$T/dist.result"
+  read -r dist_push dist_pull < "$T/dist.result"
 fi
 
 mkdir -p "${BENCH_RESULTS:-$BENCH_DIR/results}"
