@@ -24,7 +24,7 @@ copy_lib() {
   cp -L "$lib" "$root$lib"
 }
 # "libx.so => /path (addr)" and "/lib64/ld-linux-x86-64.so.2 (addr)"
-ldd "$bin" | awk '/=> \// { print $3 } /^\s*\// { print $1 }' | while read -r lib; do copy_lib "$lib"; done
+ldd "$bin" | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }' | while read -r lib; do copy_lib "$lib"; done
 for name in libssl.so.3 libcrypto.so.3; do
   path=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ { print $NF; exit }')
   [ -n "$path" ] && copy_lib "$path"
