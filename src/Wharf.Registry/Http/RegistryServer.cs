@@ -66,6 +66,9 @@ public sealed class RegistryServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = null;
             k.Limits.MinRequestBodyDataRate = null;
             k.Limits.MinResponseDataRate = null;
+            // Layers are large: bigger buffers mean fewer wake-ups per MiB in both directions.
+            k.Limits.MaxRequestBufferSize = 4 << 20;
+            k.Limits.MaxResponseBufferSize = 4 << 20;
             k.AddServerHeader = false;
             k.Listen(endpoint, l =>
             {
