@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Wharf.Registry.Auth;
 using Wharf.Registry.Protocol;
+using Wharf.Registry.Storage;
 
 namespace Wharf.Registry.Http;
 
@@ -11,22 +12,25 @@ public sealed partial class RegistryHandlers
     {
         if (!await AuthorizeAsync(ctx, RequiredAccess.Repository(route.Name, "pull")).ConfigureAwait(false)) return;
         var digest = Digest.Parse(route.Value);
-        await using var file = store.OpenBlob(route.Name, digest) ?? throw RegistryException.BlobUnknown(digest);
-        long size = file.Length;
         var res = ctx.Response;
-        res.Headers["Docker-Content-Digest"] = digest.ToString();
-        res.Headers.AcceptRanges = "bytes";
-        res.Headers.ETag = "\"" + digest + "\"";
-        res.Headers.CacheControl = "max-age=31536000";
-        res.ContentType = "application/octet-stream";
         if (ctx.Request.Method == "HEAD")
         {
-            // A client that checks a blob before referencing it in a manifest keeps it from a collection meanwhile.
-            store.Touch(digest);
+            // A client that sees a blob here will reference it in a manifest shortly: the check and the touch
+            // that keeps it from the next collection happen under the GC lock, so no sweep runs in between.
+            long headSize;
+            using (await GcLock.AcquireAsync(store.Root, exclusive: false, ctx.RequestAborted).ConfigureAwait(false))
+            {
+                headSize = store.BlobSize(route.Name, digest) ?? throw RegistryException.BlobUnknown(digest);
+                store.Touch(digest);
+            }
+            BlobHeaders(res, digest);
             res.StatusCode = 200;
-            res.ContentLength = size;
+            res.ContentLength = headSize;
             return;
         }
+        await using var file = store.OpenBlob(route.Name, digest) ?? throw RegistryException.BlobUnknown(digest);
+        long size = file.Length;
+        BlobHeaders(res, digest);
         if (!ByteRange.TryParseRequest(ctx.Request.Headers.Range.ToString(), size, out var range))
         {
             res.Headers.ContentRange = "bytes */" + size.ToString(CultureInfo.InvariantCulture);
@@ -43,6 +47,15 @@ public sealed partial class RegistryHandlers
         else res.StatusCode = 200;
         res.ContentLength = count;
         await CopyAsync(file, offset, count, res, ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    static void BlobHeaders(HttpResponse res, Digest digest)
+    {
+        res.Headers["Docker-Content-Digest"] = digest.ToString();
+        res.Headers.AcceptRanges = "bytes";
+        res.Headers.ETag = "\"" + digest + "\"";
+        res.Headers.CacheControl = "max-age=31536000";
+        res.ContentType = "application/octet-stream";
     }
 
     /// <summary>

@@ -48,6 +48,21 @@ public class DistributionApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_blob_HEAD_waits_for_a_running_collection()
+    {
+        var d = await _r.PushBlobAsync("lib/x", "layer"u8.ToArray());
+        var gc = await Wharf.Registry.Storage.GcLock.AcquireAsync(_r.DataRoot, exclusive: true);
+        var head = Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/lib/x/blobs/{d}"));
+        await Task.Delay(300);
+        Assert.False(head.IsCompleted);
+        gc.Dispose();
+        Assert.Equal(HttpStatusCode.OK, (await head.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        // Pulls do not wait.
+        using (await Wharf.Registry.Storage.GcLock.AcquireAsync(_r.DataRoot, exclusive: true))
+            Assert.Equal("layer", await Http.GetStringAsync($"/v2/lib/x/blobs/{d}").WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Unknown_blob_is_BLOB_UNKNOWN_and_bad_digest_is_DIGEST_INVALID()
     {
         var r = await Http.GetAsync($"/v2/lib/x/blobs/{Digest.Sha256("nope"u8)}");
