@@ -7,7 +7,9 @@ packages=(
   tini            # static init for --init
   busybox-static  # the embedded default image is built from it
   nftables iptables iproute2
-  skopeo          # archive interoperability tests
+  skopeo          # archive interoperability tests; registry server tests and bench/registry.sh
+  docker-registry # bench/registry.sh compares the registry server with distribution 2.8.2
+  apache2-utils   # htpasswd -B makes the bcrypt users of the registry auth tests
   clang lld zlib1g-dev   # NativeAOT linking
   xz-utils bzip2 zstd gzip tar openssl curl util-linux procps
 )

@@ -65,6 +65,7 @@ internal static class CommandTree
             image,
             NetworkCommands.Group(),
             system,
+            RegistryCommands.Group(),
             ExecAttachCommands.Attach(),
             ContainerFileCommands.Commit(),
             ContainerFileCommands.Copy(),
