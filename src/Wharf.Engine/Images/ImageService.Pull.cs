@@ -116,7 +116,8 @@ public sealed partial class ImageService
         var id = config.Digest;
         var chains = new string[layers.Count];
         for (int i = 0; i < chains.Length; i++) chains[i] = Digest.ChainId(i == 0 ? null : chains[i - 1], cfg.DiffIds[i]);
-        bool upToDate = _db.GetImage(id) is not null && chains.All(_layers.Exists);
+        // Docker's wording: "up to date" when this name already meant this image, "downloaded newer" otherwise.
+        bool upToDate = _db.ResolveRef(r.ToString()) == id && chains.All(_layers.Exists);
 
         var records = new LayerRecord[layers.Count];
         var created = new ConcurrentBag<string>();
@@ -162,7 +163,7 @@ public sealed partial class ImageService
                 _db.Write(tx =>
                 {
                     foreach (var l in records) _db.AddLayer(tx, l);
-                    if (_db.GetImage(id) is null) _db.AddImage(tx, record);
+                    _db.AddImage(tx, record);
                     foreach (var name in refs) _db.SetRef(tx, name, id);
                 });
             }
