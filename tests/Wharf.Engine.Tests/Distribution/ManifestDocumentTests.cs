@@ -10,10 +10,10 @@ public class ManifestDocumentTests
     [Fact]
     public void Docker_schema2_manifest()
     {
-        var m = ManifestDocument.Parse(System.Text.Encoding.UTF8.GetBytes($$"""
+        var m = ManifestDocument.Parse(System.Text.Encoding.UTF8.GetBytes($$$"""
             {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
-             "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":10,"digest":"{{D1}}"},
-             "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":20,"digest":"{{D2}}"}]}
+             "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":10,"digest":"{{{D1}}}"},
+             "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":20,"digest":"{{{D2}}}"}]}
             """), null);
         Assert.False(m.IsIndex);
         Assert.Equal(D1, m.Config!.Digest);
@@ -23,11 +23,11 @@ public class ManifestDocumentTests
     [Fact]
     public void Index_selects_the_platform_and_variant()
     {
-        var m = ManifestDocument.Parse(System.Text.Encoding.UTF8.GetBytes($$"""
+        var m = ManifestDocument.Parse(System.Text.Encoding.UTF8.GetBytes($$$"""
             {"schemaVersion":2,"manifests":[
-              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{D1}}","size":1,"platform":{"os":"linux","architecture":"arm","variant":"v7"}},
-              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{D2}}","size":1,"platform":{"os":"linux","architecture":"amd64"}},
-              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{D3}}","size":1,"platform":{"os":"linux","architecture":"arm64","variant":"v8"}}]}
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{D1}}}","size":1,"platform":{"os":"linux","architecture":"arm","variant":"v7"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{D2}}}","size":1,"platform":{"os":"linux","architecture":"amd64"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{D3}}}","size":1,"platform":{"os":"linux","architecture":"arm64","variant":"v8"}}]}
             """), "application/vnd.oci.image.index.v1+json");
         Assert.True(m.IsIndex);
         Assert.Equal(D2, m.SelectPlatform("linux", "amd64", null)!.Digest);
