@@ -10,7 +10,10 @@ public sealed class CredentialStoreTests : IDisposable
     private string Wharf => Path.Combine(_dir, "wharf");
     private string Docker => Path.Combine(_dir, "docker");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
 
     [Fact]
     public void Save_writes_docker_format_keeps_other_keys_and_is_private()
