@@ -8,6 +8,8 @@ packages=(
   busybox-static  # the embedded default image is built from it
   nftables iptables iproute2
   skopeo          # archive interoperability tests
+  docker-registry # registry client tests and bench/pushpull.sh: distribution 2.8.2 on loopback
+  apache2-utils   # htpasswd -B for the registry auth tests
   clang lld zlib1g-dev   # NativeAOT linking
   xz-utils bzip2 zstd gzip tar openssl curl util-linux procps
 )
