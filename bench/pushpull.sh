@@ -75,7 +75,6 @@ IMAGE_BYTES=$(cat "$A"/l*.tar | wc -c)
 rm -rf "$A"
 bench_log "image: $(bench_mib "$IMAGE_BYTES") MiB in $((LAYERS + 1)) layers"
 
-declare -A R
 # run_engine HOST: ROUNDS x (fresh registry, push) then ROUNDS x (rmi, pull); medians in MiB/s.
 run_engine() {
   local h=$1 e r ns id pushes=() pulls=()
@@ -107,16 +106,10 @@ run_engine() {
   R[$e.pull]=$(bench_mibs "$IMAGE_BYTES" "$(bench_median "${pulls[@]}")")
   registry_stop
 }
-engine_name() { [ "$1" = "$W_HOST" ] && echo wharf || echo docker; }
 
 run_engine "$W_HOST"
 [ -n "$D_HOST" ] && run_engine "$D_HOST"
 
-get() { local v=${R[$1]:-}; echo "${v:--}"; }
-goal() {
-  [ "$1" = - ] && { echo ">= $2 MiB/s"; return; }
-  awk -v v="$1" -v g="$2" 'BEGIN { printf ">= %d MiB/s (%s)", g, (v + 0 >= g ? "met" : "MISSED") }'
-}
 row() { printf '%-16s %10s %10s %8s  %s\n' "$@"; }
 report() {
   echo "Wharf registry client benchmark (push/pull against docker-registry 2.8.2 on loopback)"

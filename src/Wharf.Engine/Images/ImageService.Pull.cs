@@ -156,18 +156,7 @@ public sealed partial class ImageService
             var refs = new List<string>();
             if (r.Tag is not null) refs.Add(r.ToString());
             refs.Add((r with { Tag = null, Digest = m.TopDigest }).ToString());
-            Native.Libc.SyncFilesystem(_layers.Root);
-            await _writeLock.WaitAsync(ct);
-            try
-            {
-                _db.Write(tx =>
-                {
-                    foreach (var l in records) _db.AddLayer(tx, l);
-                    _db.AddImage(tx, record);
-                    foreach (var name in refs) _db.SetRef(tx, name, id);
-                });
-            }
-            finally { _writeLock.Release(); }
+            await RecordImageAsync(records, record, tx => { foreach (var name in refs) _db.SetRef(tx, name, id); }, ct);
         }
         catch
         {
