@@ -61,6 +61,36 @@ public sealed partial class DockerCliRegistryTests(DaemonFixture fx) : IClassFix
         await Ok("rmi", name);
     }
 
+    [Theory]
+    [InlineData("gzip", "gzip", "application/vnd.oci.image.layer.v1.tar+gzip")]
+    [InlineData("zstd", "zstd", "application/vnd.oci.image.layer.v1.tar+zstd")]
+    public async Task Gzip_and_zstd_layers_go_up_and_come_back_compressed(string tool, string tag, string mediaType)
+    {
+        await using var reg = await LocalRegistry.StartAsync();
+        var compressed = Path.Combine(Path.GetTempPath(), $"wharf-reg-rootfs-{Guid.NewGuid():N}.{tool}");
+        try
+        {
+            var c = await ProcessRunner.RunAsync("sh", ["-c", $"{tool} -c < {TestImages.BusyboxRootfs} > {compressed}"]);
+            Assert.True(c.ExitCode == 0, c.ToString());
+            var name = $"{reg.Host}/comp/busybox:{tag}";
+            await Ok("import", compressed, name);
+            var digest = PushedLine().Match(await Ok("push", name)).Groups[2].Value;
+            using var http = new HttpClient();
+            var req = new HttpRequestMessage(HttpMethod.Get, $"http://{reg.Host}/v2/comp/busybox/manifests/{digest}");
+            req.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+            var manifest = await (await http.SendAsync(req)).Content.ReadAsStringAsync();
+            Assert.Contains(mediaType, manifest);
+            await Ok("rmi", name);
+            Assert.Contains("Downloaded newer image", await Ok("pull", name));
+            Assert.Equal(tool, (await Ok("run", "--rm", name, "echo", tool)).Trim());
+            await Ok("rmi", name);
+        }
+        finally
+        {
+            File.Delete(compressed);
+        }
+    }
+
     [Fact]
     public async Task Run_pulls_a_missing_image_and_honours_pull_never_and_always()
     {
