@@ -37,8 +37,6 @@ bench_on_exit() {
   echo "$refs" | DOCKER_HOST=$D_HOST xargs -r -n 50 docker rmi >/dev/null 2>&1 || true
 }
 
-# cli HOST ARGS...: the docker CLI against HOST.
-engine_name() { [ "$1" = "$W_HOST" ] && echo wharf || echo docker; }
 
 # ---- (a) the ~200 MB image and its docker-archive -----------------------------------------------
 
@@ -129,7 +127,6 @@ bench_list() {
 
 api_images() { curl -sf --unix-socket "${1#unix://}" http://x/images/json; }
 
-declare -A R   # R[engine.metric] = figure
 run_engine() {
   local h=$1 e ns save total
   e=$(engine_name "$h")
@@ -151,11 +148,6 @@ fi
 
 # ---- report ------------------------------------------------------------------------------------
 
-get() { local v=${R[$1]:-}; echo "${v:--}"; }
-goal() { # goal VALUE MIN
-  [ "$1" = - ] && { echo ">= $2 MiB/s"; return; }
-  awk -v v="$1" -v g="$2" 'BEGIN { printf ">= %d MiB/s (%s)", g, (v + 0 >= g ? "met" : "MISSED") }'
-}
 row() { printf '%-30s %10s %10s %8s  %s\n' "$@"; }
 
 report() {

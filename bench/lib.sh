@@ -193,6 +193,18 @@ dockerd_cli() { DOCKER_HOST=unix://$DOCKER_SOCK docker "$@"; }
 
 bench_docker_version() { dockerd_cli version --format '{{.Server.Version}}' 2>/dev/null || echo '?'; }
 
+# engine_name HOST: "wharf" for the private wharfd, "docker" otherwise.
+engine_name() { [ "$1" = "$W_HOST" ] && echo wharf || echo docker; }
+
+# ---- reporting ------------------------------------------------------------------------------
+
+declare -A R   # R[engine.metric] = figure, filled by the scripts
+get() { local v=${R[$1]:-}; echo "${v:--}"; }
+goal() { # goal VALUE MIN
+  [ "$1" = - ] && { echo ">= $2 MiB/s"; return; }
+  awk -v v="$1" -v g="$2" 'BEGIN { printf ">= %d MiB/s (%s)", g, (v + 0 >= g ? "met" : "MISSED") }'
+}
+
 # ---- machine description, for the record ----------------------------------------------------
 
 bench_machine() {

@@ -8,7 +8,7 @@ packages=(
   busybox-static  # the embedded default image is built from it
   nftables iptables iproute2
   skopeo          # archive interoperability tests; registry server tests and bench/registry.sh
-  docker-registry # bench/registry.sh compares the registry server with distribution 2.8.2
+  docker-registry # distribution 2.8.2 on loopback: registry client tests, bench/pushpull.sh and bench/registry.sh
   apache2-utils   # htpasswd -B makes the bcrypt users of the registry auth tests
   clang lld zlib1g-dev   # NativeAOT linking
   xz-utils bzip2 zstd gzip tar openssl curl util-linux procps

@@ -58,6 +58,7 @@ try
 
     var router = new ApiRouter();
     SystemEndpoints.Map(router, engine);
+    DistributionEndpoints.Map(router, engine);
     ImageEndpoints.Map(router, engine);
     EventEndpoints.Map(router, engine);
     ContainerEndpoints.Map(router, engine);

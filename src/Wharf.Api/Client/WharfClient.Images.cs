@@ -82,11 +82,8 @@ public sealed partial class WharfClient
     }
 
     /// <summary>POST /images/create?fromImage=&amp;tag=: pulls an image; the daemon's JSON progress lines.</summary>
-    public IAsyncEnumerable<ProgressMessage> PullImageAsync(string fromImage, string? tag, string? platform = null, CancellationToken ct = default)
-    {
-        var q = new QueryBuilder().Add("fromImage", fromImage).AddNonEmpty("tag", tag).AddNonEmpty("platform", platform?.ToLowerInvariant());
-        return StreamAsync(HttpMethod.Post, "/images/create" + q, null, WharfJsonContext.Default.ProgressMessage, ct);
-    }
+    public IAsyncEnumerable<ProgressMessage> PullImageAsync(string fromImage, string? tag, string? platform = null, CancellationToken ct = default) =>
+        PullImageAsync(fromImage, tag, platform, null, ct);
 
     /// <summary>GET /images/get?names=...: the tar stream (dispose it when done).</summary>
     public async Task<Stream> SaveImagesAsync(IEnumerable<string> names, CancellationToken ct = default)

@@ -295,9 +295,9 @@ public sealed partial class WharfClient : IDisposable
     }
 
     async IAsyncEnumerable<T> StreamAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type,
-        [EnumeratorCancellation] CancellationToken ct)
+        [EnumeratorCancellation] CancellationToken ct, IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
-        using var res = await SendAsync(method, path, content, stream: true, ct: ct).ConfigureAwait(false);
+        using var res = await SendAsync(method, path, content, stream: true, ct: ct, headers: headers).ConfigureAwait(false);
         await using var body = await res.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         await foreach (var item in ReadJsonLinesAsync(body, type, ct).ConfigureAwait(false))
             yield return item;

@@ -32,6 +32,8 @@ namespace Wharf.Api.Json;
 [JsonSerializable(typeof(List<ImageDeleteItem>))]
 [JsonSerializable(typeof(ImagePruneResponse))]
 [JsonSerializable(typeof(ProgressMessage))]
+[JsonSerializable(typeof(AuthConfig))]
+[JsonSerializable(typeof(AuthResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(DiskUsage))]
 [JsonSerializable(typeof(SystemVersion))]

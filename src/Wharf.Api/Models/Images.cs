@@ -131,8 +131,15 @@ public sealed class ErrorDetail
 /// <summary>The `aux` payload carrying an image id.</summary>
 public sealed class AuxId
 {
-    [JsonPropertyName("ID")]
+    [JsonPropertyName("ID"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ID { get; set; }
+    // A push's result, as the docker CLI reads it (PushResult).
+    [JsonPropertyName("Tag"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Tag { get; set; }
+    [JsonPropertyName("Digest"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Digest { get; set; }
+    [JsonPropertyName("Size"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long Size { get; set; }
 }
 
 /// <summary>Error body of every failed API call.</summary>

@@ -79,7 +79,8 @@ internal static class ContainerCreator
     static async Task PullAsync(CommandContext ctx, ImageReference image, CreateSpec spec, string? platform)
     {
         var name = ImageReference.Normalize(image.Name);
-        var stream = ctx.Client.PullImageAsync(image.Digest is null ? name : name + "@" + image.Digest, image.Tag, platform, ctx.Cancel);
+        var stream = ctx.Client.PullImageAsync(image.Digest is null ? name : name + "@" + image.Digest, image.Tag, platform,
+            RegistryClientCommands.AuthFor(ctx, name), ctx.Cancel);
         var output = spec.Quiet ? TextWriter.Null : ctx.Err;
         await ProgressDisplay.DisplayAsync(stream, output, ctx.Console.ErrIsTerminal, ctx.Cancel).ConfigureAwait(false);
     }

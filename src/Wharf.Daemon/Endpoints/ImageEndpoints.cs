@@ -22,7 +22,10 @@ public static class ImageEndpoints
         {
             var fromSrc = ctx.Query("fromSrc");
             if (fromSrc is null)
-                throw new NotFoundException($"pull access denied for {ctx.Query("fromImage")}: no registry is configured for pulls yet");
+            {
+                await DistributionEndpoints.PullAsync(ctx, engine);
+                return;
+            }
             if (fromSrc != "-") throw new BadRequestException("importing from a URL is not supported; stream the archive with fromSrc=-");
             var changes = ctx.QueryAll("changes");
             var id = await images.ImportAsync(ctx.Request.Body, ctx.Query("repo"), ctx.Query("tag"), ctx.Query("message"),

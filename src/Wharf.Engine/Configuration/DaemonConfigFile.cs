@@ -12,7 +12,7 @@ public static class DaemonConfigFile
         "data-root", "exec-root", "hosts", "debug", "pidfile", "registry-mirrors", "insecure-registries", "bip",
         "default-address-pools", "default-runtime", "runtimes", "log-driver", "log-opts", "live-restore", "labels",
         "tls", "tlsverify", "tlscacert", "tlscert", "tlskey", "nft-table", "cgroup-parent", "bridge", "netns-dir",
-        "runtime-root", "shim-dir", "dns", "default-registry", "insecure-tcp",
+        "runtime-root", "shim-dir", "dns", "default-registry", "insecure-tcp", "registry-host-mirrors",
     ];
 
     /// <summary>Applies the file's keys to <paramref name="o"/>; flags given on the command line win (listed in <paramref name="fromFlags"/>).</summary>
@@ -57,6 +57,14 @@ public static class DaemonConfigFile
         if (Use("shim-dir")) o.ShimDirectory = Str(root, "shim-dir");
         if (Use("dns")) o.Dns = StrList(root, "dns");
         if (Use("default-registry")) o.DefaultRegistry = Str(root, "default-registry");
+        if (Use("registry-host-mirrors"))
+        {
+            o.RegistryHostMirrors = [];
+            foreach (var (host, v) in Obj(root, "registry-host-mirrors"))
+                o.RegistryHostMirrors[host] = v is JsonArray a && a.All(x => x is JsonValue xv && xv.GetValueKind() == JsonValueKind.String)
+                    ? a.Select(x => x!.GetValue<string>()).ToList()
+                    : throw new FormatException($"registry-host-mirrors.{host} must be a list of URLs");
+        }
         if (Use("log-opts"))
         {
             o.LogOpts = [];

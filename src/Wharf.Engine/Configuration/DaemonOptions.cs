@@ -22,6 +22,8 @@ public sealed class DaemonOptions
     public bool InsecureTcp { get; set; }
     public List<string> RegistryMirrors { get; set; } = [];
     public List<string> InsecureRegistries { get; set; } = [];
+    /// <summary>Pull mirrors for registries other than docker.io: {"quay.io": ["https://mirror.local"]}.</summary>
+    public Dictionary<string, List<string>> RegistryHostMirrors { get; set; } = [];
     public string? Bip { get; set; }
     public List<AddressPool> DefaultAddressPools { get; set; } = [];
     public string DefaultRuntime { get; set; } = "runc";

@@ -103,23 +103,15 @@ public sealed partial class ImageService
         var record = new ImageRecord(image.ConfigDigest, cfg.Created, records.Sum(r => r.Size), null, null, null, layerRows);
         var messages = new List<string>();
         // One flush makes every blob and unpacked file of this image durable before the database names them.
-        Native.Libc.SyncFilesystem(_layers.Root);
-        await _writeLock.WaitAsync(ct);
-        try
+        await RecordImageAsync(records, record, tx =>
         {
-            _db.Write(tx =>
+            foreach (var t in targets)
             {
-                foreach (var r in records) _db.AddLayer(tx, r);
-                _db.AddImage(tx, record);
-                foreach (var t in targets)
-                {
-                    var previous = _db.SetRef(tx, t.ToString(), image.ConfigDigest);
-                    if (previous is not null)
-                        messages.Add($"The image {t.Familiar} already exists, renaming the old one with ID {previous} to empty string");
-                }
-            });
-        }
-        finally { _writeLock.Release(); }
+                var previous = _db.SetRef(tx, t.ToString(), image.ConfigDigest);
+                if (previous is not null)
+                    messages.Add($"The image {t.Familiar} already exists, renaming the old one with ID {previous} to empty string");
+            }
+        }, ct);
         Publish("load", image.ConfigDigest, targets.Count > 0 ? targets[0].Familiar : null);
         foreach (var t in targets)
         {

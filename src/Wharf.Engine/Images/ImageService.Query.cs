@@ -41,17 +41,20 @@ public sealed partial class ImageService
             if (until is not null && created >= until) continue;
             if (filters.TryGetValue("label", out var labels) && !labels.All(l => LabelMatch(cfg.Config.Labels, l))) continue;
             var shown = t;
+            var shownDigests = digests.GetValueOrDefault(img.Id) ?? [];
             if (filters.TryGetValue("reference", out var refs) && refs.Count > 0)
             {
+                // As Docker: both lists show only the names that match, so other repositories leave no <none> rows.
                 shown = t.Where(tag => refs.Any(p => ReferenceFilter.Matches(p, tag))).ToList();
-                if (shown.Count == 0) continue;
+                shownDigests = shownDigests.Where(dg => refs.Any(p => ReferenceFilter.Matches(p, dg[..dg.IndexOf('@')]))).ToList();
+                if (shown.Count == 0 && shownDigests.Count == 0) continue;
             }
             result.Add(new ImageSummary
             {
                 Id = img.Id,
                 ParentId = img.Parent ?? "",
                 RepoTags = shown,
-                RepoDigests = digests.GetValueOrDefault(img.Id) ?? [],
+                RepoDigests = shownDigests,
                 Created = created.ToUnixTimeSeconds(),
                 Size = img.Size,
                 VirtualSize = img.Size,

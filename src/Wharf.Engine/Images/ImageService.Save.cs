@@ -8,8 +8,7 @@ namespace Wharf.Engine.Images;
 
 public sealed partial class ImageService
 {
-    private const string OciManifestType = "application/vnd.oci.image.manifest.v1+json";
-    private const string OciConfigType = "application/vnd.oci.image.config.v1+json";
+    private const string OciManifestType = ImageManifest.MediaType;
 
     /// <summary>Resolves the names for GET /images/get before any byte is sent (so errors can still be a 404).</summary>
     public List<(ImageRecord Image, List<ImageReference> Tags)> PlanSave(IReadOnlyList<string> names)
@@ -51,21 +50,9 @@ public sealed partial class ImageService
         await WriteDirAsync(writer, "blobs/sha256/", ct);
         foreach (var (img, tags) in plan)
         {
-            var layers = new JsonArray();
-            foreach (var l in img.Layers)
-            {
-                await WriteBlobAsync(writer, l.BlobDigest, written, ct);
-                layers.Add((JsonNode)new JsonObject { ["mediaType"] = l.MediaType, ["digest"] = l.BlobDigest, ["size"] = l.BlobSize });
-            }
+            foreach (var l in img.Layers) await WriteBlobAsync(writer, l.BlobDigest, written, ct);
             await WriteBlobAsync(writer, img.Id, written, ct);
-            var manifest = new JsonObject
-            {
-                ["schemaVersion"] = 2,
-                ["mediaType"] = OciManifestType,
-                ["config"] = new JsonObject { ["mediaType"] = OciConfigType, ["digest"] = img.Id, ["size"] = _content.Size(img.Id) },
-                ["layers"] = layers,
-            };
-            var manifestBytes = Encoding.UTF8.GetBytes(manifest.ToJsonString(Wharf.Api.Json.JsonDefaults.Relaxed));
+            var manifestBytes = ImageManifest.Build(img, _content.Size(img.Id));
             var manifestDigest = Digest.Of(manifestBytes);
             if (written.Add(manifestDigest))
                 await WriteFileAsync(writer, "blobs/sha256/" + Digest.Hex(manifestDigest), manifestBytes, ct);

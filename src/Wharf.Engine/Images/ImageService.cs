@@ -93,6 +93,27 @@ public sealed partial class ImageService
 
     internal static string ShortId(string id) => Digest.Hex(id)[..12];
 
+    /// <summary>
+    /// Makes an image's blobs and unpacked layers durable (one syncfs), then records its layers, the image and
+    /// whatever <paramref name="alsoInTransaction"/> adds (references) in one transaction under the write lock.
+    /// </summary>
+    internal async Task RecordImageAsync(IEnumerable<LayerRecord> layers, ImageRecord image,
+        Action<Microsoft.Data.Sqlite.SqliteTransaction> alsoInTransaction, CancellationToken ct)
+    {
+        Native.Libc.SyncFilesystem(_layers.Root);
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            _db.Write(tx =>
+            {
+                foreach (var l in layers) _db.AddLayer(tx, l);
+                _db.AddImage(tx, image);
+                alsoInTransaction(tx);
+            });
+        }
+        finally { _writeLock.Release(); }
+    }
+
     internal void Publish(string action, string id, string? name)
     {
         var attrs = new Dictionary<string, string>();

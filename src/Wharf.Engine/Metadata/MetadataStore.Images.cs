@@ -88,6 +88,13 @@ public sealed partial class MetadataStore
     }
 
     /// <summary>Inserts an image and its layer list; the layers must already be recorded.</summary>
+    /// <summary>Records the manifest an image was pushed or pulled as (its blob is then kept with the image).</summary>
+    public void SetManifestDigest(SqliteTransaction tx, string imageId, string digest)
+    {
+        using var cmd = Command("UPDATE images SET manifest_digest=$m WHERE id=$id", tx, ("$m", digest), ("$id", imageId));
+        cmd.ExecuteNonQuery();
+    }
+
     public void AddImage(SqliteTransaction tx, ImageRecord image)
     {
         using (var cmd = Command("INSERT OR IGNORE INTO images(id, created, size, parent, manifest_digest, last_tag_time) VALUES($id,$c,$s,$p,$m,$l)", tx,

@@ -46,6 +46,11 @@ public class ImageReferenceTests
     [InlineData("busybox@sha256:short")]
     [InlineData("white space")]
     [InlineData("library/Bad")]
+    [InlineData("127.0.0.1:5000/a/../b")]
+    [InlineData("127.0.0.1:5000/a..b:1")]
+    [InlineData("127.0.0.1:5000/..")]
+    [InlineData("127.0.0.1:5000/MyCentos:1")]
+    [InlineData("127.0.0.1:5000/app@sha256:" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeZ")]
     public void Refuses_malformed_references(string input)
     {
         var e = Assert.Throws<InvalidReferenceException>(() => ImageReference.Parse(input));

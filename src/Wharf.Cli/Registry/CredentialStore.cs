@@ -1,0 +1,124 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Wharf.Api.Models;
+
+namespace Wharf.Cli.Registry;
+
+/// <summary>
+/// Registry credentials in a docker-compatible config.json: `{"auths": {"host": {"auth": base64(user:pass)}}}`.
+/// Written to the wharf config directory (~/.wharf); read from there, then from the docker CLI's (~/.docker),
+/// so a `docker login` is honoured too. Other keys of the file are kept as they are.
+/// </summary>
+public sealed class CredentialStore(string configDir, string? dockerConfigDir)
+{
+    /// <summary>The key Docker stores docker.io credentials under.</summary>
+    public const string IndexServer = "https://index.docker.io/v1/";
+
+    public string ConfigPath => Path.Combine(configDir, "config.json");
+
+    public static CredentialStore ForUser(string configDir) => new(configDir,
+        Environment.GetEnvironmentVariable("DOCKER_CONFIG") is { Length: > 0 } d ? d : Path.Combine(GlobalOptions.HomeDir(), ".docker"));
+
+    /// <summary>The config key of a registry host: docker.io is Docker's index URL, others are host[:port].</summary>
+    public static string KeyFor(string host) => IsDockerHub(host) ? IndexServer : host;
+
+    /// <summary>The registry host of a normalized image name (`docker.io/library/busybox` → docker.io).</summary>
+    public static string HostOfImage(string normalizedName) => normalizedName[..normalizedName.IndexOf('/')];
+
+    /// <summary>Stored credentials for a host, or null.</summary>
+    public AuthConfig? Get(string host)
+    {
+        foreach (var path in new[] { ConfigPath, dockerConfigDir is null ? null : Path.Combine(dockerConfigDir, "config.json") })
+        {
+            if (path is null || Load(path, throwOnError: path == ConfigPath) is not { } root || root["auths"] is not JsonObject auths) continue;
+            foreach (var (key, value) in auths)
+            {
+                if (value is not JsonObject entry || !SameHost(key, host)) continue;
+                var auth = new AuthConfig { ServerAddress = KeyFor(host) };
+                if (Str(entry, "auth") is { Length: > 0 } b64)
+                {
+                    var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+                    int colon = text.IndexOf(':');
+                    if (colon < 0) throw new FormatException($"{path}: the credentials for {key} are not user:password");
+                    auth.Username = text[..colon];
+                    auth.Password = text[(colon + 1)..];
+                }
+                auth.IdentityToken = Str(entry, "identitytoken");
+                if (auth.Username is null && auth.IdentityToken is null) continue;
+                return auth;
+            }
+        }
+        return null;
+    }
+
+    public void Save(string host, string username, string password)
+    {
+        var root = Load(ConfigPath, throwOnError: true) ?? new JsonObject();
+        if (root["auths"] is not JsonObject auths) root["auths"] = auths = new JsonObject();
+        foreach (var k in auths.Select(a => a.Key).Where(k => SameHost(k, host)).ToList()) auths.Remove(k);
+        auths[KeyFor(host)] = new JsonObject { ["auth"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(username + ":" + password)) };
+        Write(root);
+    }
+
+    /// <summary>Forgets a host's credentials; false when there were none.</summary>
+    public bool Remove(string host)
+    {
+        var root = Load(ConfigPath, throwOnError: true);
+        if (root?["auths"] is not JsonObject auths) return false;
+        var keys = auths.Select(a => a.Key).Where(k => SameHost(k, host)).ToList();
+        if (keys.Count == 0) return false;
+        foreach (var k in keys) auths.Remove(k);
+        Write(root);
+        return true;
+    }
+
+    /// <summary>Normalises what users type or files hold (`https://host/v1/`, `http://host`, `host`) to host[:port].</summary>
+    public static string HostOf(string keyOrAddress)
+    {
+        var s = keyOrAddress.Trim();
+        foreach (var scheme in new[] { "https://", "http://" })
+            if (s.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) s = s[scheme.Length..];
+        int slash = s.IndexOf('/');
+        if (slash >= 0) s = s[..slash];
+        s = s.ToLowerInvariant();
+        return IsDockerHub(s) ? "docker.io" : s;
+    }
+
+    private static bool IsDockerHub(string host) => host is "docker.io" or "index.docker.io" or "registry-1.docker.io";
+
+    private static bool SameHost(string key, string host) => HostOf(key) == HostOf(host);
+
+    private static JsonObject? Load(string path, bool throwOnError)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject ?? throw new FormatException("not a JSON object");
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            if (throwOnError) throw new FormatException($"loading {path}: {e.Message}", e);
+            return null;
+        }
+    }
+
+    private void Write(JsonObject root)
+    {
+        Directory.CreateDirectory(configDir);
+        var tmp = ConfigPath + ".tmp-" + Environment.ProcessId;
+        var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true })) root.WriteTo(w);
+        var bytes = ms.ToArray();
+        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            f.Write(bytes);
+            f.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, ConfigPath, overwrite: true);
+    }
+
+    private static string? Str(JsonObject o, string key) =>
+        o[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+}
