@@ -1,0 +1,72 @@
+using Wharf.IntegrationTests.Infrastructure;
+
+namespace Wharf.IntegrationTests;
+
+/// <summary>Wharf as both ends: the real docker CLI, through wharfd, pushes to and pulls from `wharf registry serve`.</summary>
+public sealed class RegistryRoundTripTests(DaemonFixture fx) : IClassFixture<DaemonFixture>
+{
+    private WharfDaemon D => fx.Daemon;
+
+    private async Task<string> Ok(params string[] args)
+    {
+        var r = await D.DockerAsync(args);
+        Assert.True(r.ExitCode == 0, $"docker {string.Join(' ', args)} failed: {r}");
+        return r.Stdout;
+    }
+
+    [Fact]
+    public async Task Tag_push_rmi_pull_back_and_run_against_wharf_registry_serve()
+    {
+        await using var reg = await RegistryServerProcess.StartAsync();
+        var name = $"{reg.Host}/round/busybox:1";
+        await Ok("tag", "busybox:latest", name);
+        var id = (await Ok("image", "inspect", "--format", "{{.Id}}", name)).Trim();
+        var push = await Ok("push", name);
+        Assert.Matches(@"(?m)^1: digest: sha256:[0-9a-f]{64} size: \d+$", push);
+        await Ok("rmi", name);
+        var pull = await Ok("pull", name);
+        Assert.Contains($"Status: Downloaded newer image for {name}", pull);
+        Assert.Equal(id, (await Ok("image", "inspect", "--format", "{{.Id}}", name)).Trim());
+        Assert.Equal("round trip", (await Ok("run", "--rm", name, "echo", "round trip")).Trim());
+        await Ok("rmi", name);
+    }
+
+    [Fact]
+    public async Task With_htpasswd_a_push_needs_docker_login_and_logout_forgets()
+    {
+        var dir = Directory.CreateTempSubdirectory("wharf-rt-auth-").FullName;
+        var config = Path.Combine(dir, "docker-config");
+        try
+        {
+            var htpasswd = Path.Combine(dir, "htpasswd");
+            Assert.Equal(0, (await ProcessRunner.RunAsync("htpasswd", ["-Bbc", htpasswd, "alice", "s3cret"])).ExitCode);
+            await using var reg = await RegistryServerProcess.StartAsync(null, "--htpasswd", htpasswd);
+            var name = $"{reg.Host}/secure/busybox:1";
+            await Ok("tag", "busybox:latest", name);
+            Task<ProcessResult> Docker(params string[] args) => D.DockerAsync(["--config", config, .. args]);
+
+            var anonymous = await Docker("push", name);
+            Assert.NotEqual(0, anonymous.ExitCode);
+            Assert.Matches("(?i)unauthorized|authentication required|no basic auth credentials", anonymous.Stdout + anonymous.Stderr);
+
+            var wrong = await Docker("login", "-u", "alice", "-p", "nope", reg.Host);
+            Assert.NotEqual(0, wrong.ExitCode);
+            Assert.Matches("(?i)unauthorized|incorrect username or password|401", wrong.Stderr + wrong.Stdout);
+
+            var login = await Docker("login", "-u", "alice", "-p", "s3cret", reg.Host);
+            Assert.True(login.ExitCode == 0, login.ToString());
+            var push = await Docker("push", name);
+            Assert.True(push.ExitCode == 0, push.ToString());
+            Assert.Matches(@"(?m)^1: digest: sha256:[0-9a-f]{64} size: \d+$", push.Stdout);
+
+            Assert.Equal(0, (await Docker("logout", reg.Host)).ExitCode);
+            await Ok("rmi", name);
+            var pull = await Docker("pull", name);
+            Assert.NotEqual(0, pull.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
