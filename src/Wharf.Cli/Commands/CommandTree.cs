@@ -52,7 +52,8 @@ internal static class CommandTree
         var system = new CommandDef("system", "Manage Wharf") { Group = "management" }.Add(
             SystemCommands.Df(),
             EventsCommand.Create("events [OPTIONS]"),
-            SystemCommands.Info("info [OPTIONS]"));
+            SystemCommands.Info("info [OPTIONS]"),
+            SystemPruneCommand.Create());
 
         root.Add(
             WithGroup(RunCommands.Run("run [OPTIONS] IMAGE [COMMAND] [ARG...]"), "common"),
@@ -64,6 +65,7 @@ internal static class CommandTree
             container,
             image,
             system,
+            VolumeCommands.Group(),
             ExecAttachCommands.Attach(),
             ContainerFileCommands.Commit(),
             ContainerFileCommands.Copy(),

@@ -158,6 +158,7 @@ public sealed partial class ContainerService
         });
 
         var reserved = ReserveName(name, id);
+        var mounts = ResolveMounts(config, hc);
         var dir = Dir(id);
         var doc = new ContainerInspectResponse
         {
@@ -175,6 +176,7 @@ public sealed partial class ContainerService
             HostConfig = hc,
             Config = config,
             NetworkSettings = Engine.Networks.CreateSettings(hc, config, request.NetworkingConfig),
+            Mounts = mounts.Points,
         };
         doc.GraphDriver = new GraphDriverData
         {
@@ -193,6 +195,7 @@ public sealed partial class ContainerService
             Directory.CreateDirectory(Path.Combine(dir, "upper"));
             Directory.CreateDirectory(Path.Combine(dir, "work"));
             Directory.CreateDirectory(Path.Combine(dir, "rootfs"));
+            CopyUpVolumes(container, mounts);
             _containers[id] = container;
             Save(container, durable: true);
         }
@@ -200,8 +203,11 @@ public sealed partial class ContainerService
         {
             _containers.TryRemove(id, out _);
             try { Directory.Delete(dir, true); } catch (IOException) { }
+            mounts.Hold.Dispose();
+            foreach (var v in mounts.CreatedVolumes) Engine.Volumes.TryRemoveUnused(v);
             throw;
         }
+        mounts.Hold.Dispose();
         Publish(container, "create");
         await Task.CompletedTask;
         return new ContainerCreateResponse { Id = id, Warnings = [] };
