@@ -158,7 +158,6 @@ public sealed partial class ContainerService
         });
 
         var reserved = ReserveName(name, id);
-        var mounts = ResolveMounts(config, hc);
         var dir = Dir(id);
         var doc = new ContainerInspectResponse
         {
@@ -176,7 +175,6 @@ public sealed partial class ContainerService
             HostConfig = hc,
             Config = config,
             NetworkSettings = Engine.Networks.CreateSettings(hc, config, request.NetworkingConfig),
-            Mounts = mounts.Points,
         };
         doc.GraphDriver = new GraphDriverData
         {
@@ -189,6 +187,8 @@ public sealed partial class ContainerService
                 ["MergedDir"] = Path.Combine(dir, "rootfs"),
             },
         };
+        var mounts = ResolveMounts(config, hc);
+        doc.Mounts = mounts.Points;
         var container = new Container(doc);
         try
         {
