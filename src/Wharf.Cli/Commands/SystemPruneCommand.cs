@@ -57,16 +57,7 @@ internal static class SystemPruneCommand
 
         var imageFilters = filters.Clone().Add("dangling", all ? "false" : "true");
         var images = await ctx.Client.PruneImagesAsync(imageFilters, ctx.Cancel).ConfigureAwait(false);
-        if (images.ImagesDeleted is { Count: > 0 } deleted)
-        {
-            sb.Append("Deleted Images:\n");
-            foreach (var d in deleted)
-            {
-                if (!string.IsNullOrEmpty(d.Untagged)) sb.Append("untagged: ").Append(d.Untagged).Append('\n');
-                if (!string.IsNullOrEmpty(d.Deleted)) sb.Append("deleted: ").Append(d.Deleted).Append('\n');
-            }
-            sb.Append('\n');
-        }
+        ImageTransferCommands.AppendDeletedImages(sb, images.ImagesDeleted);
         reclaimed += images.SpaceReclaimed;
 
         var cache = await ctx.Client.PruneBuildCacheAsync(all, Some(filters), ctx.Cancel).ConfigureAwait(false);

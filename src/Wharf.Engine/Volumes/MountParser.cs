@@ -1,5 +1,6 @@
 using System.Globalization;
 using Wharf.Api.Models;
+using Wharf.Engine.Build;
 
 namespace Wharf.Engine.Volumes;
 
@@ -189,22 +190,8 @@ public static class MountParser
         return clean;
     }
 
-    /// <summary>Go's path.Clean for absolute paths.</summary>
-    public static string Clean(string path)
-    {
-        var parts = new List<string>();
-        foreach (var p in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (p == ".") continue;
-            if (p == "..")
-            {
-                if (parts.Count > 0) parts.RemoveAt(parts.Count - 1);
-                continue;
-            }
-            parts.Add(p);
-        }
-        return "/" + string.Join('/', parts);
-    }
+    /// <summary>Go's path.Clean.</summary>
+    public static string Clean(string path) => UnixPath.Clean(path);
 
     private static BadRequestException InvalidSpec(string raw) => new($"invalid volume specification: '{raw}'");
 
