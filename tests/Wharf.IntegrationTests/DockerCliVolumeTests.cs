@@ -383,4 +383,13 @@ public sealed class DockerCliVolumeTests(DaemonFixture fx) : IClassFixture<Daemo
         await RefusedWithNothingLeft("'/proc/sys/x' cannot be mounted because it is inside /proc", "run", "-v", "vt-p:/proc/sys/x", "busybox", "true");
         await RefusedWithNothingLeft("cannot be mounted because it is inside /proc", "create", "--mount", "type=tmpfs,target=/proc", "busybox");
     }
+
+    [Fact]
+    public async Task Bad_input_duplicate_mount_points_and_unknown_drivers()
+    {
+        await RefusedWithNothingLeft("Duplicate mount point: /x", "run", "-v", "vt-d1:/x", "--mount", "type=volume,source=vt-d2,target=/x", "busybox", "true");
+        await RefusedWithNothingLeft("Duplicate mount point: /run", "run", "-v", "vt-d3:/run", "--tmpfs", "/run", "busybox", "true");
+        await RefusedWithNothingLeft("plugin \"nfs\" not found", "run", "--volume-driver", "nfs", "-v", "vt-d4:/x", "busybox", "true");
+        await RefusedWithNothingLeft("plugin \"nfs\" not found", "volume", "create", "-d", "nfs", "vt-d5");
+    }
 }

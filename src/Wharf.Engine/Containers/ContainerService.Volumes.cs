@@ -28,6 +28,9 @@ public sealed partial class ContainerService
     private ResolvedMounts ResolveMounts(ContainerConfig config, HostConfig hc)
     {
         var volumes = Engine.Volumes;
+        // 400, not 404: the docker CLI takes a 404 from create for a missing image and would try to pull.
+        if (hc.VolumeDriver is { Length: > 0 } driver && driver != "local")
+            throw new BadRequestException($"error looking up volume plugin {driver}: plugin \"{driver}\" not found");
         var points = new Dictionary<string, (MountPoint Point, MountRequest? Request)>(StringComparer.Ordinal);
         foreach (var spec in hc.VolumesFrom ?? [])
         {

@@ -122,7 +122,7 @@ public static class MountParser
                 if (source.Length == 0 && m.ReadOnly) throw MountConfig(type, "must not set ReadOnly mode when using anonymous volumes");
                 var v = m.VolumeOptions;
                 if (v?.DriverConfig?.Name is { Length: > 0 } driver && driver != "local")
-                    throw new NotFoundException($"error looking up volume plugin {driver}: plugin \"{driver}\" not found");
+                    throw new BadRequestException($"error looking up volume plugin {driver}: plugin \"{driver}\" not found");
                 var subpath = v?.Subpath;
                 if (!string.IsNullOrEmpty(subpath))
                 {

@@ -163,9 +163,9 @@ public class MountParserTests
     }
 
     [Fact]
-    public void Mount_volume_with_another_driver_is_not_found()
+    public void Mount_volume_with_another_driver_is_refused()
     {
-        var e = Assert.Throws<NotFoundException>(() => MountParser.FromApi(new Mount
+        var e = Assert.Throws<BadRequestException>(() => MountParser.FromApi(new Mount
         {
             Type = "volume", Source = "v", Target = "/x", VolumeOptions = new MountVolumeOptions { DriverConfig = new MountDriverConfig { Name = "nfs" } },
         }, _ => true));
