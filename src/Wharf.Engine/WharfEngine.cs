@@ -17,6 +17,9 @@ public sealed class WharfEngine : IDisposable
     public ImageService Images { get; }
     public Containers.ContainerService Containers { get; }
     public Networking.NetworkService Networks { get; }
+    public Volumes.VolumeService Volumes { get; }
+    /// <summary>The builder's cache for `system prune`/`build prune`; the builder replaces the empty one.</summary>
+    public Build.IBuildCache BuildCache { get; set; } = new Build.EmptyBuildCache();
     public HostInfo Host { get; }
     public HostInfo HostInfo => Host;
     public string EngineId { get; }
@@ -32,7 +35,9 @@ public sealed class WharfEngine : IDisposable
         Images = new ImageService(Content, layers, Metadata, Events, options);
         Host = HostInfo.Probe();
         Networks = new Networking.NetworkService(options, Metadata, Events);
+        Volumes = new Volumes.VolumeService(options.DataRoot, Metadata, Events);
         Containers = new Containers.ContainerService(options, Metadata, Images, Events) { Engine = this };
+        Volumes.UsersOf = Containers.VolumeUsers;
         var id = Metadata.GetValue("engine-id");
         if (id is null)
         {
@@ -46,7 +51,9 @@ public sealed class WharfEngine : IDisposable
     public string Repair()
     {
         var (ingests, layers, blobs) = Images.Repair();
-        return $"start-up repair: removed {ingests} unfinished ingests, {layers} unrecorded layers, {blobs} unreferenced blobs";
+        var (volumesRemoved, volumesAdopted) = Volumes.Repair();
+        return $"start-up repair: removed {ingests} unfinished ingests, {layers} unrecorded layers, {blobs} unreferenced blobs, " +
+            $"{volumesRemoved} unfinished volume directories; recorded {volumesAdopted} unrecorded volumes";
     }
 
     public void Dispose()

@@ -54,7 +54,8 @@ internal static class CommandTree
         var system = new CommandDef("system", "Manage Wharf") { Group = "management" }.Add(
             SystemCommands.Df(),
             EventsCommand.Create("events [OPTIONS]"),
-            SystemCommands.Info("info [OPTIONS]"));
+            SystemCommands.Info("info [OPTIONS]"),
+            SystemPruneCommand.Create());
 
         root.Add(
             WithGroup(RunCommands.Run("run [OPTIONS] IMAGE [COMMAND] [ARG...]"), "common"),
@@ -72,6 +73,7 @@ internal static class CommandTree
             NetworkCommands.Group(),
             system,
             RegistryCommands.Group(),
+            VolumeCommands.Group(),
             ExecAttachCommands.Attach(),
             ContainerFileCommands.Commit(),
             ContainerFileCommands.Copy(),

@@ -175,18 +175,22 @@ internal static class ImageTransferCommands
             return 0;
         var report = await ctx.Client.PruneImagesAsync(filters, ctx.Cancel).ConfigureAwait(false);
         var sb = new StringBuilder();
-        if (report.ImagesDeleted is { Count: > 0 } deleted)
-        {
-            sb.Append("Deleted Images:\n");
-            foreach (var d in deleted)
-            {
-                if (!string.IsNullOrEmpty(d.Untagged)) sb.Append("untagged: ").Append(d.Untagged).Append('\n');
-                if (!string.IsNullOrEmpty(d.Deleted)) sb.Append("deleted: ").Append(d.Deleted).Append('\n');
-            }
-            sb.Append('\n');
-        }
+        AppendDeletedImages(sb, report.ImagesDeleted);
         sb.Append("Total reclaimed space: ").Append(HumanUnits.HumanSize(report.SpaceReclaimed)).Append('\n');
         ctx.Out.Write(sb.ToString());
         return 0;
+    }
+
+    /// <summary>The "Deleted Images:" section of image and system prune (nothing when none were).</summary>
+    internal static void AppendDeletedImages(StringBuilder sb, List<Wharf.Api.Models.ImageDeleteItem>? deleted)
+    {
+        if (deleted is not { Count: > 0 }) return;
+        sb.Append("Deleted Images:\n");
+        foreach (var d in deleted)
+        {
+            if (!string.IsNullOrEmpty(d.Untagged)) sb.Append("untagged: ").Append(d.Untagged).Append('\n');
+            if (!string.IsNullOrEmpty(d.Deleted)) sb.Append("deleted: ").Append(d.Deleted).Append('\n');
+        }
+        sb.Append('\n');
     }
 }

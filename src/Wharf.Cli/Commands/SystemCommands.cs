@@ -451,7 +451,14 @@ internal static class SystemCommands
         }
         sb.Append(Formatter.AlignColumns(containers.ToString()));
         sb.Append("\nLocal Volumes space usage:\n\n");
-        sb.Append(Formatter.AlignColumns("VOLUME NAME\tLINKS\tSIZE\n"));
+        var volumeRows = new StringBuilder("VOLUME NAME\tLINKS\tSIZE\n");
+        foreach (var v in du.Volumes)
+        {
+            var usage = v["UsageData"];
+            var size = L(usage?["Size"]);
+            volumeRows.Append(CultureInfo.InvariantCulture, $"{Str(v["Name"])}\t{L(usage?["RefCount"])}\t{(size < 0 ? "N/A" : HumanUnits.HumanSize(size))}\n");
+        }
+        sb.Append(Formatter.AlignColumns(volumeRows.ToString()));
         sb.Append("\nBuild cache usage: ").Append(HumanUnits.HumanSize(0)).Append("\n\n");
         sb.Append(Formatter.AlignColumns("CACHE ID\tCACHE TYPE\tSIZE\tCREATED\tLAST USED\tUSAGE\tSHARED\n"));
         return sb.ToString();

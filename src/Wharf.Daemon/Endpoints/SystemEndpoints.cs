@@ -19,6 +19,8 @@ public static class SystemEndpoints
             LayersSize = engine.Images.LayersSize(),
             Images = engine.Images.ListForDiskUsage(),
             Containers = engine.Containers.List(all: true, limit: null, filters: [], size: true),
+            Volumes = engine.Volumes.DiskUsage()
+                .Select(v => System.Text.Json.JsonSerializer.SerializeToNode(v, WharfJsonContext.Default.Volume)!.AsObject()).ToList(),
         }, WharfJsonContext.Default.DiskUsage));
     }
 

@@ -20,6 +20,8 @@ public sealed class Container(ContainerInspectResponse doc)
     public bool StoppedByUser { get; set; }
     /// <summary>The healthcheck monitor of the current run, when the container has a probe and runs unpaused.</summary>
     internal HealthMonitor? HealthMonitor { get; set; }
+    /// <summary>The volumes the current run has mounted (given back when it ends).</summary>
+    internal List<string> HeldVolumes { get; } = [];
     /// <summary>The delay before the next policy restart.</summary>
     public TimeSpan Backoff { get; set; } = TimeSpan.FromMilliseconds(50);
 

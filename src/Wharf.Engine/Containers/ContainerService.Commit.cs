@@ -56,7 +56,7 @@ public sealed partial class ContainerService
         string id;
         try
         {
-            var stubs = LayerChanges.FindMountStubs(upper, lowers);
+            var stubs = LayerChanges.FindMountStubs(upper, lowers, MountDestinations(c));
             id = await _images.CommitAsync(new CommitRequest(
                 c.Doc.Image,
                 (output, token) => LayerDiffer.WriteDiffAsync(upper, output, stubs, token),

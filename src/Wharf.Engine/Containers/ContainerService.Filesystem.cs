@@ -14,6 +14,9 @@ public sealed partial class ContainerService
     {
         public int Count;
         public bool MountedHere;
+        // Operations that see the container's volumes and binds (cp), and the mounts made for them.
+        public int MountsCount;
+        public List<string> Bound = [];
     }
 
     private readonly ConcurrentDictionary<string, RootfsUse> _rootfsUses = new();
@@ -23,7 +26,8 @@ public sealed partial class ContainerService
     /// container's is mounted already; a created or exited one is mounted now and unmounted when the last
     /// operation on it ends (unless the container was started meanwhile).
     /// </summary>
-    private async Task<IAsyncDisposable> UseRootfsAsync(Container c, CancellationToken ct)
+    /// <remarks><paramref name="withMounts"/>: the volumes and binds are mounted at their places too (cp sees into them; export and diff do not).</remarks>
+    private async Task<IAsyncDisposable> UseRootfsAsync(Container c, CancellationToken ct, bool withMounts = true)
     {
         RootfsUse use;
         await c.Lock.WaitAsync(ct);
@@ -38,12 +42,13 @@ public sealed partial class ContainerService
                 use.MountedHere = true;
             }
             use.Count++;
+            if (withMounts && use.MountsCount++ == 0) use.Bound = BindMountsIntoRootfs(c, rootfs);
         }
         finally { c.Lock.Release(); }
-        return new RootfsRelease(this, c, use);
+        return new RootfsRelease(this, c, use, withMounts);
     }
 
-    private sealed class RootfsRelease(ContainerService service, Container c, RootfsUse use) : IAsyncDisposable
+    private sealed class RootfsRelease(ContainerService service, Container c, RootfsUse use, bool withMounts) : IAsyncDisposable
     {
         private int _released;
 
@@ -54,6 +59,11 @@ public sealed partial class ContainerService
             await c.Lock.WaitAsync();
             try
             {
+                if (withMounts && --use.MountsCount == 0)
+                {
+                    UnmountAll(use.Bound);
+                    use.Bound = [];
+                }
                 if (--use.Count > 0) return;
                 service._rootfsUses.TryRemove(c.Id, out _);
                 if (use.MountedHere && !c.State.Running) service.Unmount(c);
@@ -137,7 +147,11 @@ public sealed partial class ContainerService
             if (!Native.Libc.Fstat(dir.Value).IsDirectory) throw new BadRequestException("extraction point is not a directory");
             return rootfs.ContainerPathOf(dir);
         });
-        if (c.Doc.HostConfig?.ReadonlyRootfs == true) throw new BadRequestException("container rootfs is marked read-only");
+        if (MountHolding(c, destination) is { } mount)
+        {
+            if (!mount.RW) throw new BadRequestException("mounted volume is marked read-only");
+        }
+        else if (c.Doc.HostConfig?.ReadonlyRootfs == true) throw new BadRequestException("container rootfs is marked read-only");
         (uint, uint)? owner = null;
         if (copyUidGid && c.Doc.Config?.User is { Length: > 0 } user)
         {
@@ -155,6 +169,7 @@ public sealed partial class ContainerService
                 throw new BadRequestException($"extracting the archive into {destination}: {e.Message}", e);
             }
         }
+        if (MountHolding(c, destination) is { Type: "volume", Name: { } volume }) Engine.Volumes.MeasureLater([volume]);
         Publish(c, "extract-to-dir");
     }
 
@@ -163,14 +178,14 @@ public sealed partial class ContainerService
     {
         var c = Get(idOrName);
         var (upper, lowers) = LayerDirs(c);
-        return LayerChanges.Compute(upper, lowers).Select(x => new FilesystemChange { Path = x.Path, Kind = (byte)x.Kind }).ToList();
+        return LayerChanges.Compute(upper, lowers, MountDestinations(c)).Select(x => new FilesystemChange { Path = x.Path, Kind = (byte)x.Kind }).ToList();
     }
 
     /// <summary>GET /containers/{id}/export: the writer of a tar of the whole root filesystem (without mounts).</summary>
     public async Task<PathArchive> ExportAsync(string idOrName, CancellationToken ct)
     {
         var c = Get(idOrName);
-        var use = await UseRootfsAsync(c, ct);
+        var use = await UseRootfsAsync(c, ct, withMounts: false);
         ContainerRootfs rootfs;
         try
         {

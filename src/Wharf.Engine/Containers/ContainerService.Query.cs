@@ -109,6 +109,7 @@ public sealed partial class ContainerService
         Status = StatusText(c.State),
         HostConfig = new ContainerSummaryHostConfig { NetworkMode = c.Doc.HostConfig?.NetworkMode ?? "default" },
         Ports = Networking.NetworkService.PortSummary(c.Doc),
+        Mounts = c.Doc.Mounts,
         NetworkSettings = new ContainerSummaryNetworkSettings { Networks = c.Doc.NetworkSettings?.Networks ?? [] },
     };
 

@@ -28,6 +28,7 @@ public sealed partial class ContainerService
             var parent = "/" + _options.CgroupParent.Trim('/');
             await cgroups.RemoveAsync(parent, c.Id, ct);
             if (_containers.IsEmpty) cgroups.RemoveParentIfEmpty(parent);
+            if (volumes) RemoveAnonymousVolumes(c);
         }
         finally { c.Lock.Release(); }
         c.Removed.TrySetResult();

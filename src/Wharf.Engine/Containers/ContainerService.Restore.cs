@@ -28,6 +28,7 @@ public sealed partial class ContainerService
             }
             if (alive)
             {
+                c.HeldVolumes.AddRange(VolumeNames(c));
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 c.Exited = done;
                 c.ShimReady.TrySetResult(stateDir);
@@ -51,6 +52,7 @@ public sealed partial class ContainerService
             PublishDie(c);
             exited++;
         }
+        Engine.Volumes.Reconcile(_containers.Values.SelectMany(c => c.HeldVolumes));
         var network = await Engine.Networks.ReconcileAsync(_containers.Values.Select(c => c.Doc).ToList(), ct);
         foreach (var c in _containers.Values.ToList())
         {

@@ -16,7 +16,11 @@ public sealed partial class ContainerService
         var data = $"lowerdir={lower},upperdir={d["UpperDir"]},workdir={d["WorkDir"]},redirect_dir=off,metacopy=off,index=off";
         if (Libc.Mount("overlay", rootfs, "overlay", 0, data) != 0)
             throw new WharfException($"mounting the container's root filesystem: errno {Marshal.GetLastPInvokeError()}");
+        // Private: what `cp` mounts under it (volumes, binds) stays in the host's view and never reaches the container.
+        Libc.Mount("none", rootfs, "", MsPrivate, null);
     }
+
+    private const ulong MsPrivate = 1 << 18;
 
     private static bool IsMounted(string path) =>
         File.ReadLines("/proc/self/mountinfo").Any(l => l.Split(' ')[4] == path);

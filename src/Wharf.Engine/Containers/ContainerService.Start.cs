@@ -43,10 +43,12 @@ public sealed partial class ContainerService
             MountRootfs(c, rootfs);
             if (joined is null) WriteGeneratedFiles(c, linkHosts);
             var cgroupVersion = int.Parse(Engine.HostInfo.CgroupVersion);
+            var mounts = PrepareMounts(c);
             var netns = await Engine.Networks.ConnectAsync(c.Doc, ct);
             var spec = new OciSpecBuilder().Build(new OciSpecRequest
             {
                 ContainerId = c.Id,
+                Mounts = mounts,
                 NetworkNamespacePath = netns,
                 Config = config,
                 HostConfig = hc,
@@ -91,6 +93,7 @@ public sealed partial class ContainerService
         catch (Exception e)
         {
             Unmount(c);
+            ReleaseMounts(c);
             await Engine.Networks.DisconnectAsync(c.Doc, CancellationToken.None);
             c.State.Error = e.Message;
             // A --rm container whose start failed goes away, as Docker does; waiters on "removed" return.
@@ -166,6 +169,7 @@ public sealed partial class ContainerService
             c.State.FinishedAt = exit?["finishedAt"]?.GetValue<string>() ?? ImageConfigFile.Rfc3339(DateTimeOffset.UtcNow);
             c.ShimReady = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             Unmount(c);
+            ReleaseMounts(c);
             await Engine.Networks.DisconnectAsync(c.Doc, CancellationToken.None);
             Save(c);
         }

@@ -189,12 +189,15 @@ public sealed partial class ContainerService
                 ["MergedDir"] = Path.Combine(dir, "rootfs"),
             },
         };
+        var mounts = ResolveMounts(config, hc);
+        doc.Mounts = mounts.Points;
         var container = new Container(doc);
         try
         {
             Directory.CreateDirectory(Path.Combine(dir, "upper"));
             Directory.CreateDirectory(Path.Combine(dir, "work"));
             Directory.CreateDirectory(Path.Combine(dir, "rootfs"));
+            CopyUpVolumes(container, mounts);
             _containers[id] = container;
             Save(container, durable: true);
         }
@@ -202,8 +205,11 @@ public sealed partial class ContainerService
         {
             _containers.TryRemove(id, out _);
             try { Directory.Delete(dir, true); } catch (IOException) { }
+            mounts.Hold.Dispose();
+            foreach (var v in mounts.CreatedVolumes) Engine.Volumes.TryRemoveUnused(v);
             throw;
         }
+        mounts.Hold.Dispose();
         Publish(container, "create");
         await Task.CompletedTask;
         return new ContainerCreateResponse { Id = id, Warnings = [] };

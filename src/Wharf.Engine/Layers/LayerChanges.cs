@@ -32,11 +32,17 @@ public static class LayerChanges
     ];
 
     /// <summary>The mount points in <paramref name="upperDir"/> that are only there for mounts: empty, and not in the image.</summary>
-    public static IReadOnlySet<string> FindMountStubs(string upperDir, IReadOnlyList<string> lowerDirs)
+    /// <paramref name="mountPoints"/> adds the container's own mount destinations (volumes, binds, tmpfs) and their parents.
+    public static IReadOnlySet<string> FindMountStubs(string upperDir, IReadOnlyList<string> lowerDirs, IEnumerable<string>? mountPoints = null)
     {
         var stubs = new HashSet<string>(StringComparer.Ordinal);
+        var candidates = new HashSet<string>(MountStubPaths, StringComparer.Ordinal);
+        foreach (var m in mountPoints ?? [])
+        {
+            for (var p = m; p.Length > 1; p = p[..Math.Max(1, p.LastIndexOf('/'))]) candidates.Add(p);
+        }
         // Deepest first, so /dev counts as empty when all it holds is the stub /dev/pts.
-        foreach (var path in MountStubPaths.OrderByDescending(p => p.Length))
+        foreach (var path in candidates.OrderByDescending(p => p.Length))
         {
             if (!Libc.TryLstat(upperDir + path, out var st) || InLower(lowerDirs, path)) continue;
             bool empty = st.IsRegular ? st.Size == 0
@@ -47,10 +53,10 @@ public static class LayerChanges
     }
 
     /// <summary>The changes in <paramref name="upperDir"/> over <paramref name="lowerDirs"/> (topmost first), each directory before its contents.</summary>
-    public static List<LayerChange> Compute(string upperDir, IReadOnlyList<string> lowerDirs)
+    public static List<LayerChange> Compute(string upperDir, IReadOnlyList<string> lowerDirs, IEnumerable<string>? mountPoints = null)
     {
         var upper = Path.GetFullPath(upperDir).TrimEnd('/');
-        var walker = new Walker(upper, lowerDirs.Select(l => Path.GetFullPath(l).TrimEnd('/')).ToList(), FindMountStubs(upper, lowerDirs));
+        var walker = new Walker(upper, lowerDirs.Select(l => Path.GetFullPath(l).TrimEnd('/')).ToList(), FindMountStubs(upper, lowerDirs, mountPoints));
         walker.Walk("");
         return walker.Changes;
     }

@@ -36,6 +36,12 @@ namespace Wharf.Engine.Metadata;
 ///          -- not durable at once: start-up reconciles rows, namespaces, links and rules with what runs
 ///   published_ports(endpoint_id -> endpoints ON DELETE CASCADE, proto, host_ip -- 0.0.0.0 for all
 ///        host_port, container_port)          PK(proto, host_ip, host_port)
+///   volumes(name PK        -- [a-zA-Z0-9][a-zA-Z0-9_.-]+, or 64 hex for an anonymous volume
+///        driver            -- local
+///        labels, options   -- JSON objects; options are the local driver's type/device/o
+///        created           -- RFC 3339
+///        size)             -- bytes of _data when last measured, -1 when not yet; a cache, not durable
+///          -- the data is volumes/&lt;name&gt;/_data; which containers use a volume is in their documents
 /// </summary>
 public sealed partial class MetadataStore : IDisposable
 {
@@ -76,6 +82,7 @@ public sealed partial class MetadataStore : IDisposable
                 id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, image_id TEXT NOT NULL, doc TEXT NOT NULL);
             """);
         MigrateNetworks();
+        MigrateVolumes();
         Exec($"INSERT OR IGNORE INTO kv(key, value) VALUES('schema', '{SchemaVersion}')");
     }
 

@@ -1,4 +1,5 @@
 using Wharf.Api.Models;
+using Wharf.Engine.Build;
 using Wharf.Engine.Runtime.Spec;
 
 namespace Wharf.Engine.Runtime;
@@ -97,17 +98,6 @@ public sealed partial class OciSpecBuilder
         {
             throw new BadRequestException($"invalid mount config: mount path must be absolute: {dest}");
         }
-        var parts = new List<string>();
-        foreach (var p in dest.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (p == ".") continue;
-            if (p == "..")
-            {
-                if (parts.Count > 0) parts.RemoveAt(parts.Count - 1);
-                continue;
-            }
-            parts.Add(p);
-        }
-        return "/" + string.Join('/', parts);
+        return UnixPath.Clean(dest);
     }
 }
