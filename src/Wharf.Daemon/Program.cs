@@ -64,6 +64,7 @@ try
     ContainerFilesystemEndpoints.Map(router, engine);
     ExecEndpoints.Map(router, engine);
     NetworkEndpoints.Map(router, engine);
+    BuildEndpoints.Map(router, engine);
 
     foreach (var host in options.Hosts.Where(h => h.StartsWith("unix://", StringComparison.Ordinal)))
         UnixSocket.PrepareForListen(host[7..]);

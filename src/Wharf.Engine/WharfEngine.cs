@@ -17,6 +17,7 @@ public sealed class WharfEngine : IDisposable
     public ImageService Images { get; }
     public Containers.ContainerService Containers { get; }
     public Networking.NetworkService Networks { get; }
+    public Builder.BuildService Builder { get; }
     public HostInfo Host { get; }
     public HostInfo HostInfo => Host;
     public string EngineId { get; }
@@ -33,6 +34,7 @@ public sealed class WharfEngine : IDisposable
         Host = HostInfo.Probe();
         Networks = new Networking.NetworkService(options, Metadata, Events);
         Containers = new Containers.ContainerService(options, Metadata, Images, Events) { Engine = this };
+        Builder = new Builder.BuildService(this) { KeepStorage = options.BuilderKeepStorage };
         var id = Metadata.GetValue("engine-id");
         if (id is null)
         {

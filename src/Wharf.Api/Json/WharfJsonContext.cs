@@ -56,4 +56,5 @@ namespace Wharf.Api.Json;
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
 [JsonSerializable(typeof(Dictionary<string, List<string>>))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(BuildCachePruneResponse))]
 public sealed partial class WharfJsonContext : JsonSerializerContext;

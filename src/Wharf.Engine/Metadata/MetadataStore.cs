@@ -36,6 +36,7 @@ namespace Wharf.Engine.Metadata;
 ///          -- not durable at once: start-up reconciles rows, namespaces, links and rules with what runs
 ///   published_ports(endpoint_id -> endpoints ON DELETE CASCADE, proto, host_ip -- 0.0.0.0 for all
 ///        host_port, container_port)          PK(proto, host_ip, host_port)
+///   build_cache(key PK, image_id, created, last_used) -- see MetadataStore.BuildCache.cs
 /// </summary>
 public sealed partial class MetadataStore : IDisposable
 {
@@ -76,6 +77,7 @@ public sealed partial class MetadataStore : IDisposable
                 id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, image_id TEXT NOT NULL, doc TEXT NOT NULL);
             """);
         MigrateNetworks();
+        MigrateBuildCache();
         Exec($"INSERT OR IGNORE INTO kv(key, value) VALUES('schema', '{SchemaVersion}')");
     }
 
