@@ -65,7 +65,8 @@ public sealed class BuildService
         Directory.CreateDirectory(buildTemp);
         try
         {
-            using var context = await BuildContext.ReceiveAsync(body, buildTemp, ct);
+            var dockerfilePath = DockerfilePath(request.Dockerfile);
+            using var context = await BuildContext.ReceiveAsync(body, buildTemp, ct, new HashSet<string>(StringComparer.Ordinal) { dockerfilePath, "dockerfile" });
             var file = ReadDockerfile(context, request.Dockerfile);
             var fileName = context.InlineDockerfile is not null ? "Dockerfile" : Path.GetFileName(request.Dockerfile.TrimEnd('/')) is { Length: > 0 } n && !n.StartsWith(".dockerfile.", StringComparison.Ordinal) ? n : "Dockerfile";
             var dockerfile = DockerfileParser.Parse(file, fileName);
@@ -93,22 +94,17 @@ public sealed class BuildService
         }
     }
 
+    private static string DockerfilePath(string path) =>
+        Build.UnixPath.Clean("/" + (string.IsNullOrEmpty(path) ? "Dockerfile" : path)).TrimStart('/');
+
     private static string ReadDockerfile(BuildContext context, string path)
     {
         if (context.InlineDockerfile is { } inline) return inline;
-        var rel = Build.UnixPath.Clean("/" + (string.IsNullOrEmpty(path) ? "Dockerfile" : path)).TrimStart('/');
-        var full = Path.Combine(context.Root, rel);
-        if (!File.Exists(full))
-        {
-            // Docker also accepts a lower-case dockerfile when the default name is missing.
-            if (string.IsNullOrEmpty(path) || path == "Dockerfile")
-            {
-                var lower = Path.Combine(context.Root, "dockerfile");
-                if (File.Exists(lower)) return File.ReadAllText(lower);
-            }
-            throw new BadRequestException($"Cannot locate specified Dockerfile: {(string.IsNullOrEmpty(path) ? "Dockerfile" : path)}");
-        }
-        return File.ReadAllText(full);
+        var bytes = context.ReadKept(DockerfilePath(path));
+        // Docker also accepts a lower-case dockerfile when the default name is missing.
+        if (bytes is null && (string.IsNullOrEmpty(path) || path == "Dockerfile")) bytes = context.ReadKept("dockerfile");
+        if (bytes is null) throw new BadRequestException($"Cannot locate specified Dockerfile: {(string.IsNullOrEmpty(path) ? "Dockerfile" : path)}");
+        return System.Text.Encoding.UTF8.GetString(bytes);
     }
 
     private BuildJob CreateJob(BuildContext context, BuildRequest request, BuildPlan plan, BuildProgress progress, string buildTemp)

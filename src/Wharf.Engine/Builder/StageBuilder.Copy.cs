@@ -12,8 +12,11 @@ namespace Wharf.Engine.Builder;
 
 internal sealed partial class StageBuilder
 {
-    /// <summary>A resolved COPY/ADD source: where it is on the host, its name, whether it is a directory or an archive to unpack.</summary>
-    private sealed record Source(string HostPath, string Name, bool IsDirectory, bool Extract);
+    /// <summary>
+    /// A resolved COPY/ADD source: where it is on the host (or, for the context, its path there, unpacked only
+    /// when the step runs), its name, whether it is a directory or an archive to unpack.
+    /// </summary>
+    private sealed record Source(string? HostPath, string Name, bool IsDirectory, bool Extract, string? ContextPath = null);
 
     /// <summary>
     /// COPY and ADD: sources from the context, another stage or image (`--from`), heredocs, and for ADD URLs
@@ -111,16 +114,16 @@ internal sealed partial class StageBuilder
             {
                 var entry = m == "." ? null : _job.Context.Entries[m];
                 var isDir = entry is null || entry.Kind == ContextEntryKind.Directory;
-                var hostPath = m == "." ? _job.Context.Root : Path.Combine(_job.Context.Root, m);
-                var extract = isAdd && !isDir && entry!.Kind == ContextEntryKind.File && await IsArchiveAsync(hostPath, ct);
-                result.Add(new Source(hostPath, Path.GetFileName(m), isDir, extract));
+                var extract = isAdd && !isDir && entry!.Kind == ContextEntryKind.File && _job.Context.IsArchive(m);
+                result.Add(new Source(null, Path.GetFileName(m), isDir, extract, m));
                 hash.AppendData(Encoding.UTF8.GetBytes($"ctx\0{m}\0{extract}\0{_job.Context.HashTree(m)}\n"));
             }
         }
         foreach (var doc in inline)
         {
             var env = _state.Env;
-            var body = doc.Expand ? _job.Expander.ExpandWord(doc.Content, env) : doc.Content;
+            // Variables are substituted in an unquoted heredoc; quotes and escapes in its body stay as written.
+            var body = doc.Expand ? new ShellWordExpander(_job.Expander.EscapeToken) { RawQuotes = true, RawEscapes = true }.ExpandWord(doc.Content, env) : doc.Content;
             var file = Path.Combine(scratch, "heredoc-" + result.Count);
             await File.WriteAllTextAsync(file, body, ct);
             File.SetUnixFileMode(file, (UnixFileMode)0x1A4);
@@ -139,15 +142,6 @@ internal sealed partial class StageBuilder
         return _job.Context.Entries.Keys
             .Where(p => p.Count(c => c == '/') == depth && Api.Build.PathPattern.Match(pattern, p))
             .ToList();
-    }
-
-    private static async Task<bool> IsArchiveAsync(string path, CancellationToken ct)
-    {
-        await using var file = File.OpenRead(path);
-        var head = new byte[512];
-        var n = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
-        if (Decompression.Detect(head.AsSpan(0, n)) != CompressionKind.None) return true;
-        return n >= 262 && head.AsSpan(257, 5).SequenceEqual("ustar"u8);
     }
 
     private async Task<(string File, string Name, string Sha)> DownloadAsync(Instruction instruction, string url, string scratch, CancellationToken ct)
@@ -186,6 +180,12 @@ internal sealed partial class StageBuilder
 
     private async Task<string> ExecuteCopyAsync(List<Source> sources, string dest, string? chown, int? chmod, string createdBy, CancellationToken ct)
     {
+        if (sources.Any(s => s.ContextPath is not null))
+        {
+            var contextRoot = await _job.Context.RootAsync(ct);
+            sources = sources.Select(s => s.ContextPath is null ? s
+                : s with { HostPath = s.ContextPath == "." ? contextRoot : Path.Combine(contextRoot, s.ContextPath) }).ToList();
+        }
         using var root = StepRootfs.Mount(Images.Layers, _image, _job.TempRoot);
         using (var rootfs = ContainerRootfs.Open(root.Merged))
         {
@@ -201,12 +201,12 @@ internal sealed partial class StageBuilder
             foreach (var s in sources.Where(s => !s.Extract))
             {
                 var name = !destIsDir ? resolved : s.IsDirectory ? resolved : Join(resolved, s.Name);
-                items.Add(new CopyItem(s.HostPath, name, s.IsDirectory));
+                items.Add(new CopyItem(s.HostPath!, name, s.IsDirectory));
             }
             await ExtractAsync(rootfs, "/", owner, output => CopyArchive.WriteAsync(output, items, chmod, ct), ct);
             foreach (var archive in sources.Where(s => s.Extract))
             {
-                await using var file = File.OpenRead(archive.HostPath);
+                await using var file = File.OpenRead(archive.HostPath!);
                 var (plain, _) = await Decompression.OpenAsync(file, ct);
                 await using (plain)
                 {

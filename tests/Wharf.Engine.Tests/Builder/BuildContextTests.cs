@@ -36,7 +36,7 @@ public sealed class BuildContextTests : IDisposable
     public async Task Unpacks_and_hashes_every_file()
     {
         using var ctx = await BuildContext.ReceiveAsync(Tar(("Dockerfile", "FROM x\n", 0x1A4), ("src/", null, 0x1ED), ("src/a.c", "int a;", 0x1A4)), _tmp, default);
-        Assert.Equal("int a;", File.ReadAllText(Path.Combine(ctx.Root, "src/a.c")));
+        Assert.Equal("int a;", File.ReadAllText(Path.Combine(await ctx.RootAsync(default), "src/a.c")));
         Assert.Equal(ContextEntryKind.Directory, ctx.Entries["src"].Kind);
         Assert.Equal(64, ctx.Entries["src/a.c"].ContentHash.Length);
         Assert.Null(ctx.InlineDockerfile);
@@ -54,6 +54,18 @@ public sealed class BuildContextTests : IDisposable
         Assert.Equal(baseline, await Hash("x", 0x1A4, 0x1ED));
         Assert.NotEqual(baseline, await Hash("y", 0x1A4, 0x1ED));
         Assert.NotEqual(baseline, await Hash("x", 0x1ED, 0x1ED));
+    }
+
+    [Fact]
+    public async Task Files_are_written_out_only_when_asked_for_and_the_dockerfile_is_kept()
+    {
+        using var ctx = await BuildContext.ReceiveAsync(Tar(("Dockerfile", "FROM x\n", 0x1A4), ("a.txt", "a", 0x1A4)), _tmp, default,
+            new HashSet<string> { "Dockerfile" });
+        Assert.Equal("FROM x\n", System.Text.Encoding.UTF8.GetString(ctx.ReadKept("Dockerfile")!));
+        Assert.Null(ctx.ReadKept("a.txt"));
+        Assert.Empty(Directory.GetFiles(_tmp, "a.txt", SearchOption.AllDirectories));
+        var root = await ctx.RootAsync(default);
+        Assert.Equal("a", File.ReadAllText(Path.Combine(root, "a.txt")));
     }
 
     [Fact]
