@@ -33,11 +33,11 @@ public static class BuildEndpoints
             catch (Exception e) when (e is DockerfileParseException or ShellExpansionException)
             {
                 if (!started) throw new BadRequestException(e.Message, e);
-                await ErrorAsync(ctx, e.Message, 1);
+                await ErrorAsync(ctx, progress, e.Message, 1);
             }
             catch (WharfException e) when (started)
             {
-                await ErrorAsync(ctx, e.Message, e is BuildException b ? b.Code : 1);
+                await ErrorAsync(ctx, progress, e.Message, e is BuildException b ? b.Code : 1);
             }
         });
         r.Post("/build/prune", async ctx =>
@@ -58,8 +58,11 @@ public static class BuildEndpoints
         });
     }
 
-    private static Task ErrorAsync(ApiContext ctx, string message, int code) =>
-        ctx.ProgressAsync(new ProgressMessage { Error = message, ErrorDetail = new ErrorDetail { Code = code, Message = message } });
+    private static async Task ErrorAsync(ApiContext ctx, BuildProgress progress, string message, int code)
+    {
+        await progress.FlushSuppressedAsync(ctx.Aborted);
+        await ctx.ProgressAsync(new ProgressMessage { Error = message, ErrorDetail = new ErrorDetail { Code = code, Message = message } });
+    }
 
     private static DateTimeOffset ParseUntil(string value)
     {

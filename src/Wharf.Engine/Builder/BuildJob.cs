@@ -16,8 +16,6 @@ internal sealed class BuildJob
     public required string TempRoot { get; init; }
     public required ShellWordExpander Expander { get; init; }
 
-    /// <summary>An empty 0755 directory: the source of a directory COPY or WORKDIR creates.</summary>
-    public required string EmptyDirectory { get; init; }
 
     /// <summary>The ARGs before the first FROM with their values (given or default), for FROM lines and redeclaration.</summary>
     public required IReadOnlyDictionary<string, string?> MetaArgs { get; init; }

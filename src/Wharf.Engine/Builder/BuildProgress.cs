@@ -10,12 +10,37 @@ namespace Wharf.Engine.Builder;
 public sealed class BuildProgress(Func<ProgressMessage, CancellationToken, Task> write, bool quiet)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly StringBuilder _suppressed = new();
 
     public bool Quiet { get; } = quiet;
 
-    /// <summary>Text for the user (step lines, RUN output); dropped in quiet mode.</summary>
-    public Task TextAsync(string text, CancellationToken ct) =>
-        Quiet || text.Length == 0 ? Task.CompletedTask : SendAsync(new ProgressMessage { Stream = text }, ct);
+    /// <summary>Text for the user (step lines, RUN output); held back in quiet mode (sent only if the build fails).</summary>
+    public Task TextAsync(string text, CancellationToken ct)
+    {
+        if (text.Length == 0) return Task.CompletedTask;
+        if (Quiet)
+        {
+            lock (_suppressed) _suppressed.Append(text);
+            return Task.CompletedTask;
+        }
+        return SendAsync(new ProgressMessage { Stream = text }, ct);
+    }
+
+    /// <summary>Quiet mode's one line of output: the image id, which the docker CLI prints as it is.</summary>
+    public Task QuietResultAsync(string imageId, CancellationToken ct) =>
+        Quiet ? SendAsync(new ProgressMessage { Stream = imageId + "\n" }, ct) : Task.CompletedTask;
+
+    /// <summary>In quiet mode, a failed build shows what it had held back, as Docker does.</summary>
+    public Task FlushSuppressedAsync(CancellationToken ct)
+    {
+        string text;
+        lock (_suppressed)
+        {
+            text = _suppressed.ToString();
+            _suppressed.Clear();
+        }
+        return Quiet && text.Length > 0 ? SendAsync(new ProgressMessage { Stream = text }, ct) : Task.CompletedTask;
+    }
 
     /// <summary>The built image's id, which the docker CLI reads for -q and --iidfile.</summary>
     public Task AuxAsync(string imageId, CancellationToken ct) => SendAsync(new ProgressMessage { Aux = new AuxId { ID = imageId } }, ct);

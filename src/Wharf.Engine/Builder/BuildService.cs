@@ -84,6 +84,7 @@ public sealed class BuildService
                 await _engine.Images.TagAsync(id, tag.ToString(), null);
                 await progress.TextAsync($"Successfully tagged {tag.Familiar}\n", ct);
             }
+            await progress.QuietResultAsync(id, ct);
             return id;
         }
         finally
@@ -150,13 +151,10 @@ public sealed class BuildService
             if (stage == plan.Target && labelStep is not null) numbers[labelStep] = ++n;
         }
 
-        var empty = Path.Combine(buildTemp, "empty");
-        Directory.CreateDirectory(empty);
-        File.SetUnixFileMode(empty, (UnixFileMode)0x1ED);
         return new BuildJob
         {
             Engine = _engine, Service = this, Context = context, Request = request, Plan = plan, Cache = _cache,
-            Args = args, Progress = progress, TempRoot = buildTemp, Expander = expander, EmptyDirectory = empty,
+            Args = args, Progress = progress, TempRoot = buildTemp, Expander = expander,
             MetaArgs = meta, CacheFrom = _cache.ExpandCacheFrom(request.CacheFrom),
             StepNumbers = numbers, TotalSteps = n, LabelStep = labelStep,
         };

@@ -186,39 +186,57 @@ internal sealed partial class StageBuilder
             sources = sources.Select(s => s.ContextPath is null ? s
                 : s with { HostPath = s.ContextPath == "." ? contextRoot : Path.Combine(contextRoot, s.ContextPath) }).ToList();
         }
-        using var root = StepRootfs.Mount(Images.Layers, _image, _job.TempRoot);
+        // Without archives to unpack the layer is written straight from the sources: the parent's root is only
+        // looked at (where the destination resolves, what exists, who --chown names), never written.
+        var direct = !sources.Any(s => s.Extract);
+        using var root = StepRootfs.Mount(Images.Layers, _image, _job.TempRoot, readOnly: direct);
+        List<CopyItem> items;
+        List<string> parents;
+        string resolved;
+        (uint, uint) owner;
         using (var rootfs = ContainerRootfs.Open(root.Merged))
         {
             var destAbs = dest.StartsWith('/') ? dest : "/" + (_state.Config.WorkingDir ?? "").Trim('/') + "/" + dest;
-            var resolved = rootfs.ResolveInScope(UnixPath.Clean(destAbs)).TrimStart('/');
+            resolved = rootfs.ResolveInScope(UnixPath.Clean(destAbs)).TrimStart('/');
             var existingDir = Directory.Exists(Path.Combine(root.Merged, resolved));
             var destIsDir = dest.EndsWith('/') || dest.EndsWith("/.") || dest == "." || sources.Count > 1 || existingDir
                 || sources.Any(s => s.IsDirectory || s.Extract);
-            var owner = Owner(root.Merged, chown);
-            var items = new List<CopyItem>();
-            // A missing destination directory is created first (0755, root's, like Docker), as an entry of its own.
-            if (destIsDir && !existingDir && resolved.Length > 0) items.Add(new CopyItem(_job.EmptyDirectory, resolved, false));
+            owner = Owner(root.Merged, chown);
+            items = [];
             foreach (var s in sources.Where(s => !s.Extract))
             {
                 var name = !destIsDir ? resolved : s.IsDirectory ? resolved : Join(resolved, s.Name);
                 items.Add(new CopyItem(s.HostPath!, name, s.IsDirectory));
             }
-            await ExtractAsync(rootfs, "/", owner, output => CopyArchive.WriteAsync(output, items, chmod, ct), ct);
-            foreach (var archive in sources.Where(s => s.Extract))
+            // Missing directories on the way (and a missing destination directory) are created 0755, root's, as Docker does.
+            parents = [];
+            var parts = resolved.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 1; i <= parts.Length; i++)
             {
-                await using var file = File.OpenRead(archive.HostPath!);
-                var (plain, _) = await Decompression.OpenAsync(file, ct);
-                await using (plain)
+                if (i == parts.Length && !destIsDir) break;
+                var p = string.Join('/', parts.Take(i));
+                if (!Native.Libc.TryLstat(Path.Combine(root.Merged, p), out _)) parents.Add(p);
+            }
+            if (!direct)
+            {
+                await ExtractAsync(rootfs, "/", owner, output => CopyArchive.WriteAsync(output, parents, items, chmod, owner, ct), ct);
+                foreach (var archive in sources.Where(s => s.Extract))
                 {
-                    using var extractor = new ContainerArchiveExtractor(rootfs, "/" + resolved, noOverwriteDirNonDir: false, chown is null ? null : owner);
-                    await extractor.ExtractAsync(plain, ct);
+                    await using var file = File.OpenRead(archive.HostPath!);
+                    var (plain, _) = await Decompression.OpenAsync(file, ct);
+                    await using (plain)
+                    {
+                        using var extractor = new ContainerArchiveExtractor(rootfs, "/" + resolved, noOverwriteDirNonDir: false, chown is null ? null : owner);
+                        await extractor.ExtractAsync(plain, ct);
+                    }
                 }
             }
         }
         root.Unmount();
-        return await Images.CommitAsync(new CommitRequest(_image.Id,
-            (output, token) => LayerDiffer.WriteDiffAsync(root.Upper, output, token),
-            _state.Config.Clone(), _author, null, createdBy, null), ct);
+        Func<Stream, CancellationToken, Task> diff = direct
+            ? (output, token) => CopyArchive.WriteAsync(output, parents, items, chmod, owner, token)
+            : (output, token) => LayerDiffer.WriteDiffAsync(root.Upper, output, token);
+        return await Images.CommitAsync(new CommitRequest(_image.Id, diff, _state.Config.Clone(), _author, null, createdBy, null), ct);
     }
 
     private static string Join(string dir, string name) => dir.Length == 0 ? name : dir + "/" + name;
@@ -295,19 +313,20 @@ internal sealed partial class StageBuilder
         var createdBy = $"{string.Join(' ', ShellOf(before))} #(nop) WORKDIR {dir}";
         await CachedStepAsync(createdBy, Used(referenced), null, async () =>
         {
-            using var root = StepRootfs.Mount(Images.Layers, _image, _job.TempRoot);
-            var created = false;
+            var missing = new List<string>();
+            using (var root = StepRootfs.Mount(Images.Layers, _image, _job.TempRoot, readOnly: true))
             using (var rootfs = ContainerRootfs.Open(root.Merged))
             {
-                var resolved = rootfs.ResolveInScope(dir).TrimStart('/');
-                if (resolved.Length > 0 && !Directory.Exists(Path.Combine(root.Merged, resolved)))
+                var parts = rootfs.ResolveInScope(dir).Split('/', StringSplitOptions.RemoveEmptyEntries);
+                for (var i = 1; i <= parts.Length; i++)
                 {
-                    await ExtractAsync(rootfs, "/", (0, 0), output => CopyArchive.WriteAsync(output, [new CopyItem(_job.EmptyDirectory, resolved, false)], 0x1ED, ct), ct);
-                    created = true;
+                    var p = string.Join('/', parts.Take(i));
+                    if (!Native.Libc.TryLstat(Path.Combine(root.Merged, p), out _)) missing.Add(p);
                 }
             }
-            root.Unmount();
-            Func<Stream, CancellationToken, Task>? diff = created ? (output, token) => LayerDiffer.WriteDiffAsync(root.Upper, output, token) : null;
+            // Only a directory WORKDIR had to create makes a layer (0755, root's).
+            Func<Stream, CancellationToken, Task>? diff = missing.Count > 0
+                ? (output, token) => CopyArchive.WriteAsync(output, missing, [], null, (0, 0), token) : null;
             return await Images.CommitAsync(new CommitRequest(_image.Id, diff, config, _author, null, createdBy, null), ct);
         }, ct);
     }

@@ -39,8 +39,14 @@ internal sealed class StepRootfs : IDisposable
         try
         {
             var lowers = image.ChainIds.AsEnumerable().Reverse().Select(layers.DiffPath).ToList();
-            // overlayfs wants two lowerdirs when there is no upper; an empty one below costs nothing.
-            if (lowers.Count == 0 || (readOnly && lowers.Count == 1)) lowers.Add(empty);
+            // overlayfs wants two lowerdirs when there is no upper; empty ones below cost nothing.
+            if (lowers.Count == 0) lowers.Add(empty);
+            if (readOnly && lowers.Count == 1)
+            {
+                var empty2 = Path.Combine(dir, "empty2");
+                Directory.CreateDirectory(empty2);
+                lowers.Add(empty2);
+            }
             var data = readOnly
                 ? $"lowerdir={string.Join(':', lowers)}"
                 : $"lowerdir={string.Join(':', lowers)},upperdir={upper},workdir={work},redirect_dir=off,metacopy=off,index=off";
