@@ -63,10 +63,11 @@ public sealed class BuildService
 
         var buildTemp = Path.Combine(_tempRoot, "b-" + Guid.NewGuid().ToString("N")[..16]);
         Directory.CreateDirectory(buildTemp);
+        BuildContext? context = null;
         try
         {
             var dockerfilePath = DockerfilePath(request.Dockerfile);
-            using var context = await BuildContext.ReceiveAsync(body, buildTemp, ct, new HashSet<string>(StringComparer.Ordinal) { dockerfilePath, "dockerfile" });
+            context = await BuildContext.ReceiveAsync(body, buildTemp, ct, new HashSet<string>(StringComparer.Ordinal) { dockerfilePath, "dockerfile" });
             var file = ReadDockerfile(context, request.Dockerfile);
             var fileName = context.InlineDockerfile is not null ? "Dockerfile" : Path.GetFileName(request.Dockerfile.TrimEnd('/')) is { Length: > 0 } n && !n.StartsWith(".dockerfile.", StringComparison.Ordinal) ? n : "Dockerfile";
             var dockerfile = DockerfileParser.Parse(file, fileName);
@@ -89,9 +90,16 @@ public sealed class BuildService
         }
         finally
         {
-            try { Directory.Delete(buildTemp, true); }
-            catch (IOException) { }
-            await CollectAsync();
+            // Removing thousands of unpacked context files and trimming the cache happen after the answer:
+            // the client does not wait for them (a crash meanwhile leaves builder/tmp, which start-up removes).
+            var done = context;
+            _ = Task.Run(async () =>
+            {
+                done?.Dispose();
+                try { Directory.Delete(buildTemp, true); }
+                catch (IOException) { }
+                await CollectAsync();
+            }, CancellationToken.None);
         }
     }
 
