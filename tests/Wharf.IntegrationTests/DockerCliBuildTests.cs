@@ -257,6 +257,15 @@ public sealed class DockerCliBuildTests(DaemonFixture fx) : IClassFixture<Daemon
     }
 
     [Fact]
+    public async Task BuildKit_only_flags_are_refused()
+    {
+        var r = await Fails("FROM busybox\nCOPY --link a.txt /a\n", ("a.txt", "a"));
+        Assert.Contains("Dockerfile:2: the --link option requires BuildKit", r.Stderr);
+        r = await Fails("FROM busybox\nRUN --mount=type=cache,target=/c true\n");
+        Assert.Contains("Dockerfile:2: the --mount option requires BuildKit", r.Stderr);
+    }
+
+    [Fact]
     public async Task From_of_a_missing_image_says_it_cannot_pull()
     {
         var r = await Fails("FROM nosuch/image:1\n");

@@ -25,6 +25,10 @@ internal sealed partial class StageBuilder
     private async Task CopyAsync(Instruction instruction, CopyArguments copy, CancellationToken ct)
     {
         var isAdd = instruction.Keyword == "ADD";
+        // Flags the parser knows but only BuildKit implements: refused, as Docker's legacy builder does.
+        var buildKitOnly = copy.Link ? "--link" : copy.Parents ? "--parents" : copy.Excludes.Count > 0 ? "--exclude"
+            : copy.Checksum is not null ? "--checksum" : copy.KeepGitDir is not null ? "--keep-git-dir" : copy.Unpack is not null ? "--unpack" : null;
+        if (buildKitOnly is not null) throw Fail(instruction, $"the {buildKitOnly} option requires BuildKit");
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         _state.Args = ArgValues();
         _state.Referenced = referenced;

@@ -20,6 +20,8 @@ internal sealed partial class StageBuilder
         var createdBy = (args.Count > 0 ? $"|{args.Count} {string.Join(' ', args.Select(a => a.Key + "=" + a.Value))} " : "")
             + string.Join(' ', argv);
         if (run.Mounts.Count > 0) throw Fail(instruction, "the --mount option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled");
+        if (run.Security is not null) throw Fail(instruction, "the --security option requires BuildKit");
+        if (run.Devices.Count > 0) throw Fail(instruction, "the --device option requires BuildKit");
         await CachedStepAsync(createdBy, [], null, async () => await ExecuteRunAsync(argv, args, createdBy, run, ct), ct);
     }
 
