@@ -66,6 +66,7 @@ try
     ExecEndpoints.Map(router, engine);
     NetworkEndpoints.Map(router, engine);
     VolumeEndpoints.Map(router, engine);
+    BuildEndpoints.Map(router, engine);
 
     foreach (var host in options.Hosts.Where(h => h.StartsWith("unix://", StringComparison.Ordinal)))
         UnixSocket.PrepareForListen(host[7..]);

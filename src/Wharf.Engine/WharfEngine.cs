@@ -18,8 +18,7 @@ public sealed class WharfEngine : IDisposable
     public Containers.ContainerService Containers { get; }
     public Networking.NetworkService Networks { get; }
     public Volumes.VolumeService Volumes { get; }
-    /// <summary>The builder's cache for `system prune`/`build prune`; the builder replaces the empty one.</summary>
-    public Build.IBuildCache BuildCache { get; set; } = new Build.EmptyBuildCache();
+    public Builder.BuildService Builder { get; }
     public HostInfo Host { get; }
     public HostInfo HostInfo => Host;
     public string EngineId { get; }
@@ -38,6 +37,7 @@ public sealed class WharfEngine : IDisposable
         Volumes = new Volumes.VolumeService(options.DataRoot, Metadata, Events);
         Containers = new Containers.ContainerService(options, Metadata, Images, Events) { Engine = this };
         Volumes.UsersOf = Containers.VolumeUsers;
+        Builder = new Builder.BuildService(this) { KeepStorage = options.BuilderKeepStorage };
         var id = Metadata.GetValue("engine-id");
         if (id is null)
         {

@@ -31,12 +31,4 @@ public sealed partial class WharfClient
             .ConfigureAwait(false);
         return await ReadJsonAsync(res, WharfJsonContext.Default.VolumePruneResponse, ct).ConfigureAwait(false);
     }
-
-    /// <summary>POST /build/prune?all=&amp;filters=.</summary>
-    public async Task<BuildCachePruneResponse> PruneBuildCacheAsync(bool all, Filters? filters = null, CancellationToken ct = default)
-    {
-        var q = new QueryBuilder().AddIf(all, "all", "1").Add("filters", filters?.ToJson());
-        using var res = await SendAsync(HttpMethod.Post, "/build/prune" + q, ct: ct).ConfigureAwait(false);
-        return await ReadJsonAsync(res, WharfJsonContext.Default.BuildCachePruneResponse, ct).ConfigureAwait(false);
-    }
 }

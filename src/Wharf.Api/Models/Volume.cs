@@ -45,10 +45,3 @@ public sealed class VolumePruneResponse
     public List<string>? VolumesDeleted { get; set; }
     public long SpaceReclaimed { get; set; }
 }
-
-/// <summary>POST /build/prune (swagger: BuildPruneResponse).</summary>
-public sealed class BuildCachePruneResponse
-{
-    public List<string>? CachesDeleted { get; set; }
-    public long SpaceReclaimed { get; set; }
-}

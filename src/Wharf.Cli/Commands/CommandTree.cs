@@ -12,6 +12,7 @@ internal static class CommandTree
         foreach (var f in CliApp.RootFlags()) root.Flag(f);
 
         var image = new CommandDef("image", "Manage images") { Group = "management" }.Add(
+            BuildCommands.Build("build [OPTIONS] PATH | URL | -"),
             ImageCommands.History("history [OPTIONS] IMAGE"),
             ImageTransferCommands.Import("import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]"),
             ImageCommands.ImageInspect(),
@@ -51,6 +52,10 @@ internal static class CommandTree
             ContainerMaintenanceCommands.Update(),
             LifecycleCommands.Wait());
 
+        var builder = new CommandDef("builder", "Manage builds") { Group = "management" }.Add(
+            BuildCommands.Build("build [OPTIONS] PATH | URL | -"),
+            BuildCommands.Prune());
+
         var system = new CommandDef("system", "Manage Wharf") { Group = "management" }.Add(
             SystemCommands.Df(),
             EventsCommand.Create("events [OPTIONS]"),
@@ -61,6 +66,7 @@ internal static class CommandTree
             WithGroup(RunCommands.Run("run [OPTIONS] IMAGE [COMMAND] [ARG...]"), "common"),
             WithGroup(ExecAttachCommands.Exec(), "common"),
             WithGroup(ContainerListCommand.Create("ps [OPTIONS]", []), "common"),
+            WithGroup(BuildCommands.Build("build [OPTIONS] PATH | URL | -"), "common"),
             WithGroup(ImageCommands.List("images [OPTIONS] [REPOSITORY[:TAG]]", []), "common"),
             WithGroup(RegistryClientCommands.Pull("pull [OPTIONS] NAME[:TAG|@DIGEST]"), "common"),
             WithGroup(RegistryClientCommands.Push("push [OPTIONS] NAME[:TAG]"), "common"),
@@ -68,6 +74,7 @@ internal static class CommandTree
             WithGroup(RegistryClientCommands.Logout(), "common"),
             WithGroup(SystemCommands.Version(), "common"),
             WithGroup(SystemCommands.Info("info [OPTIONS]"), "common"),
+            builder,
             container,
             image,
             NetworkCommands.Group(),

@@ -60,7 +60,7 @@ internal static class SystemPruneCommand
         ImageTransferCommands.AppendDeletedImages(sb, images.ImagesDeleted);
         reclaimed += images.SpaceReclaimed;
 
-        var cache = await ctx.Client.PruneBuildCacheAsync(all, Some(filters), ctx.Cancel).ConfigureAwait(false);
+        var cache = await ctx.Client.PruneBuildCacheAsync(all, 0, Some(filters), ctx.Cancel).ConfigureAwait(false);
         VolumeCommands.AppendDeleted(sb, "Deleted build cache objects:", cache.CachesDeleted);
         reclaimed += cache.SpaceReclaimed;
 

@@ -5,7 +5,7 @@ using Wharf.Engine;
 
 namespace Wharf.Daemon.Endpoints;
 
-/// <summary>The /volumes routes and /build/prune: thin adapters over the engine's VolumeService and build cache.</summary>
+/// <summary>The /volumes routes: thin adapters over the engine's VolumeService.</summary>
 public static class VolumeEndpoints
 {
     public static void Map(ApiRouter r, WharfEngine engine)
@@ -24,11 +24,5 @@ public static class VolumeEndpoints
             await ctx.NoContentAsync();
         });
         r.Post("/volumes/prune", ctx => ctx.JsonAsync(volumes.Prune(ctx.Filters()), WharfJsonContext.Default.VolumePruneResponse));
-        r.Post("/build/prune", ctx =>
-        {
-            var (deleted, reclaimed) = engine.BuildCache.Prune(ctx.QueryBool("all"), ctx.Filters());
-            return ctx.JsonAsync(new BuildCachePruneResponse { CachesDeleted = [.. deleted], SpaceReclaimed = reclaimed },
-                WharfJsonContext.Default.BuildCachePruneResponse);
-        });
     }
 }

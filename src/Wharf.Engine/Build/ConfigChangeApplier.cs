@@ -80,15 +80,38 @@ public static class ConfigChangeApplier
         return state.Config;
     }
 
-    private sealed class State(ContainerConfig config, ShellWordExpander expander)
+    /// <summary>
+    /// Applies config-only instructions to a config; shared with the builder, which adds its build arguments
+    /// (below the config's Env, which wins) and collects the variables each instruction referenced.
+    /// </summary>
+    internal sealed class State(ContainerConfig config, ShellWordExpander expander)
     {
         private bool _cmdSet;
 
-        public ContainerConfig Config { get; } = config;
+        public ContainerConfig Config { get; set; } = config;
 
-        private IReadOnlyDictionary<string, string> Env => ShellWordExpander.EnvFromList(Config.Env);
+        /// <summary>Build arguments in scope: visible to substitution, overridden by ENV of the same name.</summary>
+        public IReadOnlyDictionary<string, string>? Args { get; set; }
 
-        private string Expand(string word) => expander.ExpandWord(word, Env);
+        /// <summary>When set, receives every variable name an expansion looked up.</summary>
+        public ISet<string>? Referenced { get; set; }
+
+        /// <summary>Whether a CMD with arguments came earlier (then ENTRYPOINT keeps Cmd).</summary>
+        public bool CmdSet { get => _cmdSet; set => _cmdSet = value; }
+
+        public IReadOnlyDictionary<string, string> Env
+        {
+            get
+            {
+                var env = ShellWordExpander.EnvFromList(Config.Env);
+                if (Args is not { Count: > 0 }) return env;
+                var merged = new Dictionary<string, string>(Args, StringComparer.Ordinal);
+                foreach (var (k, v) in env) merged[k] = v;
+                return merged;
+            }
+        }
+
+        public string Expand(string word) => expander.ExpandWord(word, Env, Referenced);
 
         public void Dispatch(Instruction instruction)
         {
@@ -173,7 +196,7 @@ public static class ConfigChangeApplier
             // (`ENV a=1 b=$a` gives b the old value of a).
             var before = Env;
             var expanded = env.Pairs
-                .Select(p => (Key: expander.ExpandWord(p.Key, before), Value: expander.ExpandWord(p.Value, before)))
+                .Select(p => (Key: expander.ExpandWord(p.Key, before, Referenced), Value: expander.ExpandWord(p.Value, before, Referenced)))
                 .ToList();
             Config.Env ??= [];
             foreach (var (key, value) in expanded)
@@ -204,7 +227,7 @@ public static class ConfigChangeApplier
             var keys = new List<string>();
             foreach (var word in expose.Ports)
             {
-                foreach (var port in expander.ExpandWords(word, env))
+                foreach (var port in expander.ExpandWords(word, env, Referenced))
                 {
                     keys.AddRange(PortSpec.ExposedPortKeys(port));
                 }

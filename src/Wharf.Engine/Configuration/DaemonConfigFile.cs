@@ -12,7 +12,7 @@ public static class DaemonConfigFile
         "data-root", "exec-root", "hosts", "debug", "pidfile", "registry-mirrors", "insecure-registries", "bip",
         "default-address-pools", "default-runtime", "runtimes", "log-driver", "log-opts", "live-restore", "labels",
         "tls", "tlsverify", "tlscacert", "tlscert", "tlskey", "nft-table", "cgroup-parent", "bridge", "netns-dir",
-        "runtime-root", "shim-dir", "dns", "default-registry", "insecure-tcp", "registry-host-mirrors",
+        "runtime-root", "shim-dir", "dns", "default-registry", "insecure-tcp", "registry-host-mirrors", "builder",
     ];
 
     /// <summary>Applies the file's keys to <paramref name="o"/>; flags given on the command line win (listed in <paramref name="fromFlags"/>).</summary>
@@ -65,6 +65,7 @@ public static class DaemonConfigFile
                     ? a.Select(x => x!.GetValue<string>()).ToList()
                     : throw new FormatException($"registry-host-mirrors.{host} must be a list of URLs");
         }
+        if (Use("builder")) o.BuilderKeepStorage = BuilderKeepStorage(Obj(root, "builder"));
         if (Use("log-opts"))
         {
             o.LogOpts = [];
@@ -94,6 +95,18 @@ public static class DaemonConfigFile
                 o.DefaultAddressPools.Add(new AddressPool { Base = po["base"]!.GetValue<string>(), Size = po["size"]!.GetValue<int>() });
             }
         }
+    }
+
+    /// <summary>Docker's `"builder": {"gc": {"defaultKeepStorage": "10GB"}}`; gc.enabled=false lifts the budget.</summary>
+    private static long BuilderKeepStorage(JsonObject builder)
+    {
+        if (builder["gc"] is not JsonObject gc) return new DaemonOptions().BuilderKeepStorage;
+        if (gc["enabled"] is JsonValue en && en.GetValueKind() == JsonValueKind.False) return 0;
+        if (gc["defaultKeepStorage"] is not JsonValue v) return new DaemonOptions().BuilderKeepStorage;
+        var text = v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString();
+        if (!Logs.LogFileOptions.TryParseSize(text, out var bytes) || bytes < 0)
+            throw new FormatException($"builder.gc.defaultKeepStorage: invalid size: {text}");
+        return bytes;
     }
 
     private static string Str(JsonObject o, string key) =>

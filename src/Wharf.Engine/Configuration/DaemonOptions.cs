@@ -45,6 +45,9 @@ public sealed class DaemonOptions
     /// <summary>Registry that short names resolve against (Docker's docker.io).</summary>
     public string DefaultRegistry { get; set; } = "docker.io";
 
+    /// <summary>The build cache's budget (daemon.json builder.gc.defaultKeepStorage); beyond it the least recently used entries go.</summary>
+    public long BuilderKeepStorage { get; set; } = 20L << 30;
+
     public string SocketPath => Hosts.Select(h => h.StartsWith("unix://", StringComparison.Ordinal) ? h[7..] : null).FirstOrDefault(h => h is not null)
         ?? Path.Combine(ExecRoot, "wharf.sock");
     public string EffectiveNetnsDirectory => NetnsDirectory ?? Path.Combine(ExecRoot, "netns");

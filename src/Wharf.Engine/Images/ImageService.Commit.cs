@@ -5,10 +5,13 @@ using Wharf.Engine.Metadata;
 
 namespace Wharf.Engine.Images;
 
-/// <summary>What POST /commit asks of the image store: the parent, the new layer's writer, and the new image's metadata.</summary>
+/// <summary>
+/// What POST /commit (and each build step) asks of the image store: the parent (null: none, `FROM scratch`),
+/// the new layer's writer (null: a metadata-only step, an empty-layer history entry), and the new image's metadata.
+/// </summary>
 public sealed record CommitRequest(
-    string ParentImageId,
-    Func<Stream, CancellationToken, Task> WriteDiff,
+    string? ParentImageId,
+    Func<Stream, CancellationToken, Task>? WriteDiff,
     ContainerConfig Config,
     string? Author,
     string? Comment,
@@ -27,16 +30,18 @@ public sealed partial class ImageService
     /// </summary>
     public async Task<string> CommitAsync(CommitRequest request, CancellationToken ct)
     {
-        var parent = _db.GetImage(request.ParentImageId) ?? throw new NotFoundException($"No such image: {request.ParentImageId}");
-        var parentConfig = GetConfig(parent.Id);
-        var ingested = await IngestDiffAsync(request.WriteDiff, ct);
-        var diffId = ingested.Unpacked?.DiffId ?? ingested.Digest;
+        var parent = request.ParentImageId is null ? null
+            : _db.GetImage(request.ParentImageId) ?? throw new NotFoundException($"No such image: {request.ParentImageId}");
+        var parentConfig = parent is null ? new ImageConfigFile() : GetConfig(parent.Id);
+        var parentLayers = parent?.Layers ?? [];
+        var ingested = request.WriteDiff is null ? null : await IngestDiffAsync(request.WriteDiff, ct);
+        var diffId = ingested is null ? EmptyLayerDiffId : ingested.Unpacked?.DiffId ?? ingested.Digest;
         bool empty = diffId == EmptyLayerDiffId;
-        var parentChain = parent.Layers.Count > 0 ? parent.Layers[^1].ChainId : null;
+        var parentChain = parentLayers.Count > 0 ? parentLayers[^1].ChainId : null;
         LayerRecord? layer = null;
         try
         {
-            if (!empty)
+            if (ingested is not null && !empty)
             {
                 if (ingested.Unpacked is not { Error: null } unpacked)
                     throw new WharfException($"committing: the container's changes did not make a valid layer: {ingested.Unpacked?.Error?.Message}");
@@ -46,7 +51,7 @@ public sealed partial class ImageService
         finally
         {
             // An empty diff (or a failed one) leaves no layer and no blob behind.
-            if (layer is null)
+            if (layer is null && ingested is not null)
             {
                 if (ingested.Unpacked is not null) _layers.Discard(ingested.Unpacked);
                 DeleteIfUnreferenced(ingested.Digest);
@@ -62,9 +67,11 @@ public sealed partial class ImageService
         var configBytes = ImageConfigFile.Create(request.Config, diffIds, history, now, request.Author, request.Comment,
             parentConfig.Architecture, parentConfig.Os);
         var id = _content.Put(configBytes);
-        var layers = layer is null ? parent.Layers
-            : [.. parent.Layers, new ImageLayerRecord(layer.DiffId, layer.ChainId, ingested.Digest, Decompression.LayerMediaType(CompressionKind.None), ingested.Size)];
-        var record = new ImageRecord(id, ImageConfigFile.Rfc3339(now), parent.Size + (layer?.Size ?? 0), parent.Id, null, null, layers);
+        var layers = layer is null ? parentLayers
+            : [.. parentLayers, new ImageLayerRecord(layer.DiffId, layer.ChainId, ingested!.Digest, Decompression.LayerMediaType(CompressionKind.None), ingested.Size)];
+        var record = new ImageRecord(id, ImageConfigFile.Rfc3339(now), (parent?.Size ?? 0) + (layer?.Size ?? 0), parent?.Id, null, null, layers);
+        // Build steps that repeat an earlier one give the same config blob: the image exists already.
+        if (_db.GetImage(id) is not null && request.Target is null) return id;
         // One flush makes the layer and config durable before the database names them.
         Native.Libc.SyncFilesystem(_layers.Root);
         await _writeLock.WaitAsync(ct);

@@ -42,6 +42,7 @@ namespace Wharf.Engine.Metadata;
 ///        created           -- RFC 3339
 ///        size)             -- bytes of _data when last measured, -1 when not yet; a cache, not durable
 ///          -- the data is volumes/&lt;name&gt;/_data; which containers use a volume is in their documents
+///   build_cache(key PK, image_id, created, last_used) -- see MetadataStore.BuildCache.cs
 /// </summary>
 public sealed partial class MetadataStore : IDisposable
 {
@@ -83,6 +84,7 @@ public sealed partial class MetadataStore : IDisposable
             """);
         MigrateNetworks();
         MigrateVolumes();
+        MigrateBuildCache();
         Exec($"INSERT OR IGNORE INTO kv(key, value) VALUES('schema', '{SchemaVersion}')");
     }
 
