@@ -38,6 +38,12 @@ public sealed class WharfEngine : IDisposable
         Containers = new Containers.ContainerService(options, Metadata, Images, Events) { Engine = this };
         Volumes.UsersOf = Containers.VolumeUsers;
         Builder = new Builder.BuildService(this) { KeepStorage = options.BuilderKeepStorage };
+        // FROM / COPY --from of an image that is not here, or --pull: the registry client pulls it; its
+        // status lines (not the byte counts) go into the build's output.
+        Builder.PullBaseImage = (name, output, ct) => Images.EnsureImageAsync(name, PullPolicy.Always, null,
+            new Distribution.ProgressSink((m, c) => m.Progress is null && m.Status is { Length: > 0 } status
+                ? output.WriteAsync((m.Id is { Length: > 0 } layer ? layer + ": " : "") + status + "\n", c)
+                : Task.CompletedTask), null, ct);
         var id = Metadata.GetValue("engine-id");
         if (id is null)
         {

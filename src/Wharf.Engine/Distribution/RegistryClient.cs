@@ -226,6 +226,28 @@ public sealed class RegistryClient
         return e.Message;
     }
 
+    /// <summary>
+    /// A plain TCP connect, except that names under the reserved <c>.invalid</c> top-level domain (RFC 6761)
+    /// fail at once without a DNS query: a default registry set to such a name keeps every pull local.
+    /// </summary>
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    {
+        var host = context.DnsEndPoint.Host.TrimEnd('.');
+        if (host.Equals("invalid", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".invalid", StringComparison.OrdinalIgnoreCase))
+            throw new SocketException((int)SocketError.HostNotFound);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     private static HttpClient CreateHttp(bool skipVerify)
     {
         var handler = new SocketsHttpHandler
@@ -238,6 +260,7 @@ public sealed class RegistryClient
             UseCookies = false,
             UseProxy = false,
             MaxConnectionsPerServer = 16,
+            ConnectCallback = ConnectAsync,
         };
         if (skipVerify)
             handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true };
