@@ -107,7 +107,7 @@ public sealed class DockerCliIpv6Tests(DnsDaemonFixture fx) : IClassFixture<DnsD
         await OkAsync("network", "create", "--ipv6", "--subnet", D.UserSubnet(9), "--subnet", subnet, "v6a");
         try
         {
-            var overlap = await D.DockerAsync("network", "create", "--ipv6", "--subnet", Prefix(subnet) + ":1::/80", "v6b");
+            var overlap = await D.DockerAsync("network", "create", "--ipv6", "--subnet", Prefix(subnet) + ":0:1::/80", "v6b");
             Assert.Equal(1, overlap.ExitCode);
             Assert.Contains("overlaps", overlap.Stderr);
             Assert.Single(overlap.Stderr.Trim().Split('\n'));
@@ -120,6 +120,7 @@ public sealed class DockerCliIpv6Tests(DnsDaemonFixture fx) : IClassFixture<DnsD
         finally
         {
             await D.DockerAsync("network", "rm", "v6a");
+            await D.DockerAsync("network", "rm", "v6b");
         }
     }
 }
