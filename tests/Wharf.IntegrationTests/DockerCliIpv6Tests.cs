@@ -87,6 +87,30 @@ public sealed class DockerCliIpv6Tests(DnsDaemonFixture fx) : IClassFixture<DnsD
         }
     }
 
+    [Fact]
+    public async Task Network_connect_with_ip6_gives_a_running_container_its_address_at_once()
+    {
+        var subnet = Subnet6(4);
+        var prefix = Prefix(subnet);
+        await OkAsync("network", "create", "--ipv6", "--subnet", D.UserSubnet(10), "--subnet", subnet, "v6c");
+        try
+        {
+            await OkAsync("run", "-d", "--name", "late6", "busybox", "sleep", "1d");
+            await OkAsync("run", "-d", "--name", "peer6", "--network", "v6c", "busybox", "sleep", "1d");
+            await OkAsync("network", "connect", "--ip6", prefix + "::42", "v6c", "late6");
+            Assert.Equal(prefix + "::42", await InspectAsync("late6", "v6c", "GlobalIPv6Address"));
+            Assert.Contains($"inet6 {prefix}::42/64", (await OkAsync("exec", "late6", "ip", "-6", "addr", "show", "eth1")).Stdout);
+            await OkAsync("exec", "peer6", "ping", "-6", "-c", "1", "-W", "3", prefix + "::42");
+            await OkAsync("network", "disconnect", "v6c", "late6");
+            Assert.DoesNotContain(prefix, (await OkAsync("exec", "late6", "ip", "-6", "addr")).Stdout);
+        }
+        finally
+        {
+            await D.DockerAsync("rm", "-f", "late6", "peer6");
+            await D.DockerAsync("network", "rm", "v6c");
+        }
+    }
+
     [Theory]
     [InlineData("2001:db8::/64", "only unique local IPv6 subnets (inside fd00::/8) are supported")]
     [InlineData("fd00:zz::/64", "expected an IPv6 CIDR")]
