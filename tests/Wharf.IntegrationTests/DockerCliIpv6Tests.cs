@@ -111,6 +111,31 @@ public sealed class DockerCliIpv6Tests(DnsDaemonFixture fx) : IClassFixture<DnsD
         }
     }
 
+    [Fact]
+    public async Task Kill_9_and_restart_keep_the_ipv6_network_working()
+    {
+        await using var d = await WharfDaemon.StartNewAsync();
+        var subnet = $"fd{d.Id[..2]}:{d.Id[2..6]}:{d.Id[6..8]}05::/64";
+        var prefix = Prefix(subnet);
+        var bridge = "w6" + d.Id;
+        Assert.Equal(0, (await d.DockerAsync("network", "create", "--ipv6", "--subnet", d.UserSubnet(1), "--subnet", subnet,
+            "-o", "com.docker.network.bridge.name=" + bridge, "v6r")).ExitCode);
+        Assert.Equal(0, (await d.DockerAsync("run", "-d", "--name", "r1", "--network", "v6r", "busybox", "sleep", "1d")).ExitCode);
+        Assert.Equal(0, (await d.DockerAsync("run", "-d", "--name", "r2", "--network", "v6r", "busybox", "sleep", "1d")).ExitCode);
+        await d.StopAsync(kill: true);
+        // Someone removes the bridge's IPv6 address while the daemon is down: the start puts it back.
+        await ProcessRunner.RunAsync("ip", ["-6", "addr", "del", prefix + "::1/64", "dev", bridge]);
+        await d.StartAsync();
+        Assert.Contains($"inet6 {prefix}::1/64", (await ProcessRunner.RunAsync("ip", ["-6", "addr", "show", "dev", bridge])).Stdout);
+        Assert.Equal(prefix + "::3", (await d.DockerAsync("inspect", "-f", "{{.NetworkSettings.Networks.v6r.GlobalIPv6Address}}", "r2")).Stdout.Trim());
+        var ping = await d.DockerAsync("exec", "r1", "ping", "-6", "-c", "1", "-W", "3", "r2");
+        Assert.True(ping.ExitCode == 0, ping.ToString());
+        Assert.Contains(prefix + "::3", ping.Stdout);
+        Assert.Equal(0, (await d.DockerAsync("rm", "-f", "r1", "r2")).ExitCode);
+        Assert.Equal(0, (await d.DockerAsync("network", "rm", "v6r")).ExitCode);
+        Assert.DoesNotContain(prefix, (await ProcessRunner.RunAsync("ip", ["-6", "route"])).Stdout);
+    }
+
     [Theory]
     [InlineData("2001:db8::/64", "only unique local IPv6 subnets (inside fd00::/8) are supported")]
     [InlineData("fd00:zz::/64", "expected an IPv6 CIDR")]
