@@ -20,12 +20,13 @@ public sealed partial class MetadataStore
 
     public List<NetworkRecord> ListNetworks() => Read(_ =>
     {
-        using var cmd = Command("SELECT id, name, driver, bridge, subnet, gateway, ip_range, internal, labels, options, created FROM networks ORDER BY created");
+        using var cmd = Command("SELECT id, name, driver, bridge, subnet, gateway, ip_range, internal, labels, options, created, subnet6, gateway6 FROM networks ORDER BY created");
         using var r = cmd.ExecuteReader();
         var list = new List<NetworkRecord>();
         while (r.Read())
             list.Add(new NetworkRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-                r.IsDBNull(6) ? null : r.GetString(6), r.GetInt64(7) != 0, r.GetString(8), r.GetString(9), r.GetString(10)));
+                r.IsDBNull(6) ? null : r.GetString(6), r.GetInt64(7) != 0, r.GetString(8), r.GetString(9), r.GetString(10))
+                { Subnet6 = r.IsDBNull(11) ? null : r.GetString(11), Gateway6 = r.IsDBNull(12) ? null : r.GetString(12) });
         return list;
     });
 
@@ -33,11 +34,13 @@ public sealed partial class MetadataStore
     public void SaveNetwork(NetworkRecord n) => Write(tx =>
     {
         using var cmd = Command("""
-            INSERT INTO networks(id, name, driver, bridge, subnet, gateway, ip_range, internal, labels, options, created)
-            VALUES($id,$n,$d,$b,$s,$g,$r,$i,$l,$o,$c)
-            ON CONFLICT(id) DO UPDATE SET name=$n, driver=$d, bridge=$b, subnet=$s, gateway=$g, ip_range=$r, internal=$i, labels=$l, options=$o
+            INSERT INTO networks(id, name, driver, bridge, subnet, gateway, ip_range, internal, labels, options, created, subnet6, gateway6)
+            VALUES($id,$n,$d,$b,$s,$g,$r,$i,$l,$o,$c,$s6,$g6)
+            ON CONFLICT(id) DO UPDATE SET name=$n, driver=$d, bridge=$b, subnet=$s, gateway=$g, ip_range=$r, internal=$i, labels=$l, options=$o,
+                subnet6=$s6, gateway6=$g6
             """, tx, ("$id", n.Id), ("$n", n.Name), ("$d", n.Driver), ("$b", n.Bridge), ("$s", n.Subnet), ("$g", n.Gateway),
-            ("$r", n.IpRange), ("$i", n.Internal ? 1 : 0), ("$l", n.Labels), ("$o", n.Options), ("$c", n.Created));
+            ("$r", n.IpRange), ("$i", n.Internal ? 1 : 0), ("$l", n.Labels), ("$o", n.Options), ("$c", n.Created),
+            ("$s6", n.Subnet6), ("$g6", n.Gateway6));
         cmd.ExecuteNonQuery();
     });
 
@@ -57,12 +60,16 @@ public sealed partial class MetadataStore
         Func<HashSet<string>, (EndpointRecord, IReadOnlyList<PublishedPortRecord>)> make) => Write(tx =>
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
-        using (var cmd = Command("SELECT address FROM endpoints WHERE network_id=$n", tx, ("$n", networkId)))
+        using (var cmd = Command("SELECT address, address6 FROM endpoints WHERE network_id=$n", tx, ("$n", networkId)))
         using (var r = cmd.ExecuteReader())
-            while (r.Read()) used.Add(r.GetString(0));
+            while (r.Read())
+            {
+                used.Add(r.GetString(0));
+                if (!r.IsDBNull(1)) used.Add(r.GetString(1));
+            }
         var (e, ports) = make(used);
-        using (var cmd = Command("INSERT INTO endpoints(id, network_id, container_id, address, mac, veth, sandbox) VALUES($i,$n,$c,$a,$m,$v,$s)", tx,
-            ("$i", e.Id), ("$n", e.NetworkId), ("$c", e.ContainerId), ("$a", e.Address), ("$m", e.Mac), ("$v", e.Veth), ("$s", e.Sandbox)))
+        using (var cmd = Command("INSERT INTO endpoints(id, network_id, container_id, address, mac, veth, sandbox, address6) VALUES($i,$n,$c,$a,$m,$v,$s,$a6)", tx,
+            ("$i", e.Id), ("$n", e.NetworkId), ("$c", e.ContainerId), ("$a", e.Address), ("$m", e.Mac), ("$v", e.Veth), ("$s", e.Sandbox), ("$a6", e.Address6)))
             cmd.ExecuteNonQuery();
         foreach (var p in ports)
         {
@@ -76,12 +83,13 @@ public sealed partial class MetadataStore
     /// <summary>Every endpoint, or those of one container.</summary>
     public List<EndpointRecord> ListEndpoints(string? containerId = null) => Read(_ =>
     {
-        using var cmd = Command("SELECT id, network_id, container_id, address, mac, veth, sandbox FROM endpoints WHERE $c IS NULL OR container_id=$c",
+        using var cmd = Command("SELECT id, network_id, container_id, address, mac, veth, sandbox, address6 FROM endpoints WHERE $c IS NULL OR container_id=$c",
             null, ("$c", containerId));
         using var r = cmd.ExecuteReader();
         var list = new List<EndpointRecord>();
         while (r.Read())
-            list.Add(new EndpointRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6)));
+            list.Add(new EndpointRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6))
+                { Address6 = r.IsDBNull(7) ? null : r.GetString(7) });
         return list;
     });
 
@@ -101,5 +109,16 @@ public sealed partial class MetadataStore
         cmd.ExecuteNonQuery();
     }, durable: false);
 
-    private void MigrateNetworks() => Exec(NetworkSchema);
+    /// <summary>The tables, then the IPv6 columns added after the first release (networks.subnet6/gateway6, endpoints.address6).</summary>
+    private void MigrateNetworks()
+    {
+        Exec(NetworkSchema);
+        foreach (var (table, column) in new[] { ("networks", "subnet6"), ("networks", "gateway6"), ("endpoints", "address6") })
+        {
+            bool present;
+            using (var cmd = Command($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name='{column}'"))
+                present = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+            if (!present) Exec($"ALTER TABLE {table} ADD COLUMN {column} TEXT");
+        }
+    }
 }

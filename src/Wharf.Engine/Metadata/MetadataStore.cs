@@ -27,11 +27,14 @@ namespace Wharf.Engine.Metadata;
 ///        bridge            -- the Linux bridge's name
 ///        subnet, gateway   -- IPv4 CIDR and the bridge's address in it
 ///        ip_range          -- CIDR containers get addresses from, or NULL for the whole subnet
-///        internal, labels, options (JSON objects), created)
+///        internal, labels, options (JSON objects), created,
+///        subnet6, gateway6) -- with --ipv6: the fd00::/8 subnet and the bridge's IPv6 address, else NULL
+///                           -- (columns added by ALTER TABLE on stores made before IPv6)
 ///   endpoints(id PK, network_id -> networks, container_id,
 ///        address           -- the container's IPv4 address, UNIQUE(network_id, address)
 ///        mac, veth         -- eth0's MAC, the host end of the veth pair
 ///        sandbox)          -- the container's network namespace file; UNIQUE(container_id, network_id)
+///        address6          -- its IPv6 address on an IPv6 network, else NULL (added by ALTER TABLE)
 ///          -- a row exists while the container runs (or its network is being set up or torn down);
 ///          -- not durable at once: start-up reconciles rows, namespaces, links and rules with what runs
 ///   published_ports(endpoint_id -> endpoints ON DELETE CASCADE, proto, host_ip -- 0.0.0.0 for all

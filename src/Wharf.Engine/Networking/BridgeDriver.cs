@@ -36,6 +36,21 @@ internal sealed class BridgeDriver
         Sysctl.Write($"net/ipv4/conf/{name}/route_localnet", "1");
     }
 
+    /// <summary>
+    /// IPv6 on an existing bridge: enabled, its gateway address added without duplicate address detection
+    /// (replaced when present). IPv6 forwarding is left as the host has it: enabling it would stop the
+    /// host's interfaces from accepting router advertisements. Containers of one network reach each other
+    /// over the bridge either way.
+    /// </summary>
+    public void EnsureBridge6(string name, UInt128 gateway, int prefixLength)
+    {
+        using var host = HostClient();
+        var link = host.FindLink(name) ?? throw new WharfException($"bridge {name} does not exist");
+        Sysctl.Write($"net/ipv6/conf/{name}/disable_ipv6", "0");
+        Sysctl.Write($"net/ipv6/conf/{name}/accept_dad", "0");
+        host.AddAddress6(link.Index, name, gateway, prefixLength);
+    }
+
     /// <summary>IPv4 subnets routed on the host other than through <paramref name="ownBridges"/> (default routes left out).</summary>
     public List<Ipv4Subnet> RoutedSubnets(IEnumerable<string> ownBridges)
     {
@@ -77,6 +92,21 @@ internal sealed class BridgeDriver
             inner.SetUp(link.Index, name);
             inner.AddAddress(link.Index, name, address, subnet.PrefixLength);
             if (defaultRoute) inner.AddDefaultRoute(gateway, link.Index, name);
+            if (e.Address6 is { } text6 && n.Subnet6 is { } subnet6 && Ipv6Subnet.TryParseAddress(text6, out var address6))
+            {
+                // A new namespace takes the host's net.ipv6.conf.default values: IPv6 may be off there.
+                NetworkNamespaces.Run(e.Sandbox, () =>
+                {
+                    foreach (var conf in new[] { "all", "default", name })
+                    {
+                        Sysctl.Write($"net/ipv6/conf/{conf}/disable_ipv6", "0");
+                        Sysctl.Write($"net/ipv6/conf/{conf}/accept_dad", "0");
+                    }
+                    return 0;
+                });
+                inner.AddAddress6(link.Index, name, address6, Ipv6Subnet.Parse(subnet6).PrefixLength);
+                if (defaultRoute && Ipv6Subnet.TryParseAddress(n.Gateway6, out var gateway6)) inner.AddDefaultRoute6(gateway6, link.Index, name);
+            }
             return name;
         }
         catch

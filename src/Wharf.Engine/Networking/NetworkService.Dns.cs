@@ -79,18 +79,29 @@ public sealed partial class NetworkService
     /// <summary>The addresses of <paramref name="name"/> among the peers of <paramref name="containerId"/> on its user-defined networks.</summary>
     internal IReadOnlyList<uint>? ResolvePeer(string containerId, string name)
     {
-        if (!_connected.TryGetValue(containerId, out var me)) return null;
+        var found = NamedPeers(containerId, name).Select(ep => Ipv4Subnet.TryParseAddress(ep.IPAddress!, out var ip) ? ip : 0).Where(ip => ip != 0).Distinct().ToList();
+        return found.Count > 0 ? found : null;
+    }
+
+    /// <summary>The IPv6 addresses of <paramref name="name"/> among those peers (the ones on IPv6 networks).</summary>
+    internal IReadOnlyList<UInt128> ResolvePeer6(string containerId, string name) =>
+        NamedPeers(containerId, name).Select(ep => Ipv6Subnet.TryParseAddress(ep.GlobalIPv6Address, out var ip) ? ip : UInt128.Zero)
+            .Where(ip => ip != UInt128.Zero).Distinct().ToList();
+
+    /// <summary>The endpoints of the peers called <paramref name="name"/> on the user-defined networks of <paramref name="containerId"/>.</summary>
+    private List<EndpointSettings> NamedPeers(string containerId, string name)
+    {
+        if (!_connected.TryGetValue(containerId, out var me)) return [];
         var wanted = name.TrimEnd('.');
-        var found = new List<uint>();
+        var found = new List<EndpointSettings>();
         foreach (var (netName, mine) in MyUserNetworks(me))
         {
             // `web` and `web.mynet` both name web on mynet.
             var bare = wanted.EndsWith("." + netName, StringComparison.OrdinalIgnoreCase) ? wanted[..^(netName.Length + 1)] : wanted;
             foreach (var (peer, ep) in Peers(netName, mine.NetworkID))
-                if (NamesOf(peer, ep).Any(n => string.Equals(n, bare, StringComparison.OrdinalIgnoreCase)) && Ipv4Subnet.TryParseAddress(ep.IPAddress!, out var ip))
-                    found.Add(ip);
+                if (NamesOf(peer, ep).Any(n => string.Equals(n, bare, StringComparison.OrdinalIgnoreCase))) found.Add(ep);
         }
-        return found.Count > 0 ? found.Distinct().ToList() : null;
+        return found;
     }
 
     /// <summary>`name.network` for a peer's address, as Docker answers reverse lookups.</summary>
@@ -128,5 +139,6 @@ public sealed partial class NetworkService
     {
         public IReadOnlyList<uint>? Resolve(string name) => service.ResolvePeer(containerId, name);
         public string? ReverseName(uint address) => service.ReversePeer(containerId, address);
+        public IReadOnlyList<UInt128> Resolve6(string name) => service.ResolvePeer6(containerId, name);
     }
 }

@@ -57,7 +57,7 @@ public sealed partial class NetworkService
     private static EndpointSettings CheckEndpoint(NetworkRecord net, EndpointSettings asked, bool primary, ContainerConfig? config)
     {
         var ipv4 = asked.IPAMConfig?.IPv4Address;
-        if (!string.IsNullOrEmpty(asked.IPAMConfig?.IPv6Address)) throw new BadRequestException("IPv6 addresses are not supported yet");
+        var ipv6 = asked.IPAMConfig?.IPv6Address;
         if (asked.IPAMConfig?.LinkLocalIPs is { Count: > 0 }) throw new BadRequestException("link-local addresses are not supported yet");
         foreach (var link in asked.Links ?? []) Containers.ContainerService.ParseLink(link);
         if (asked.DriverOpts is { Count: > 0 }) throw new BadRequestException("endpoint driver options are not supported");
@@ -74,7 +74,22 @@ public sealed partial class NetworkService
         if (!string.IsNullOrEmpty(ipv4) && !Ipv4Subnet.TryParseAddress(ipv4, out _)) throw new BadRequestException($"invalid IPv4 address: {ipv4}");
         // A network that does not exist yet has no subnet to check against: the start checks it.
         if (!string.IsNullOrEmpty(ipv4) && net.Subnet.Length > 0) CheckFixedAddress(net, ipv4);
-        return Kept(asked, ipv4);
+        if (!string.IsNullOrEmpty(ipv6))
+        {
+            if (!Ipv6Subnet.TryParseAddress(ipv6, out _)) throw new BadRequestException($"invalid IPv6 address: {ipv6}");
+            if (net.Subnet.Length > 0) CheckFixedAddress6(net, ipv6);
+        }
+        var kept = Kept(asked, ipv4);
+        if (!string.IsNullOrEmpty(ipv6)) (kept.IPAMConfig ??= new EndpointIpamConfig()).IPv6Address = ipv6;
+        return kept;
+    }
+
+    private static void CheckFixedAddress6(NetworkRecord net, string ipv6)
+    {
+        if (net.Subnet6 is null) throw new BadRequestException($"user specified IPv6 address {ipv6} needs a network with IPv6 enabled: {net.Name} is IPv4 only");
+        Ipv6Subnet.TryParseAddress(ipv6, out var ip);
+        var subnet = Ipv6Subnet.Parse(net.Subnet6);
+        if (!subnet.Contains(ip) || ip == subnet.Network) throw new BadRequestException($"no configured subnet or ip-range contain the IP address {ipv6}");
     }
 
     private static void CheckFixedAddress(NetworkRecord net, string ipv4)
@@ -206,7 +221,8 @@ public sealed partial class NetworkService
                     }
                     var ip = Ipv4Subnet.Format(address);
                     var mac = first && doc.Config?.MacAddress is { Length: > 0 } m ? m : AddressPicker.FormatMac(AddressPicker.Mac(address));
-                    var endpoint = new EndpointRecord(id, network.Id, doc.Id, ip, mac, "veth" + id[..11], sandbox);
+                    var endpoint = new EndpointRecord(id, network.Id, doc.Id, ip, mac, "veth" + id[..11], sandbox)
+                        { Address6 = PickAddress6(network, config, used) };
                     try
                     {
                         return (endpoint, _ports.Reserve(id, ip, requests, taken));
@@ -223,6 +239,26 @@ public sealed partial class NetworkService
                 throw;
             }
         }
+    }
+
+    /// <summary>On an IPv6 network: the asked IPv6 address (checked, free) or the lowest free one after the gateway; else null.</summary>
+    private static string? PickAddress6(NetworkRecord network, EndpointSettings config, HashSet<string> used)
+    {
+        if (network.Subnet6 is null) return null;
+        var subnet = Ipv6Subnet.Parse(network.Subnet6);
+        Ipv6Subnet.TryParseAddress(network.Gateway6, out var gateway);
+        var taken = used.Select(u => Ipv6Subnet.TryParseAddress(u, out var a) ? a : UInt128.Zero).ToHashSet();
+        if (config.IPAMConfig?.IPv6Address is { Length: > 0 } asked)
+        {
+            CheckFixedAddress6(network, asked);
+            Ipv6Subnet.TryParseAddress(asked, out var address);
+            if (taken.Contains(address) || address == gateway)
+                throw new WharfException($"failed to set up container networking: Address already in use: {asked} on network {network.Name}");
+            return Ipv6Subnet.Format(address);
+        }
+        var lowest = subnet.Lowest(gateway, taken)
+            ?? throw new WharfException($"failed to set up container networking: no available IPv6 addresses on network {network.Name}: {network.Subnet6} is full");
+        return Ipv6Subnet.Format(lowest);
     }
 
     /// <summary>At exit, failed start and removal: removes the container's endpoints, namespace and DNS, and clears its addresses.</summary>
@@ -282,6 +318,9 @@ public sealed partial class NetworkService
         endpoint.IPAddress = e.Address;
         endpoint.IPPrefixLen = prefix;
         endpoint.MacAddress = e.Mac;
+        endpoint.GlobalIPv6Address = e.Address6 ?? "";
+        endpoint.GlobalIPv6PrefixLen = e.Address6 is null || network.Subnet6 is null ? 0 : Ipv6Subnet.Parse(network.Subnet6).PrefixLength;
+        endpoint.IPv6Gateway = e.Address6 is null ? "" : network.Gateway6 ?? "";
         if (network.Name != DefaultNetworkName)
             endpoint.DNSNames = [doc.Name.TrimStart('/'), doc.Id[..12], .. endpoint.Aliases ?? []];
         s.Networks[network.Name] = endpoint;
@@ -319,8 +358,9 @@ public sealed partial class NetworkService
         s.Ports = [];
         foreach (var ep in s.Networks?.Values ?? Enumerable.Empty<EndpointSettings>())
         {
-            ep.EndpointID = ep.Gateway = ep.IPAddress = "";
+            ep.EndpointID = ep.Gateway = ep.IPAddress = ep.GlobalIPv6Address = ep.IPv6Gateway = "";
             ep.IPPrefixLen = 0;
+            ep.GlobalIPv6PrefixLen = 0;
             ep.DNSNames = null;
         }
         // A configured MAC stays, as Docker shows it; a generated one goes with the address.
@@ -339,7 +379,9 @@ public sealed partial class NetworkService
         var names = doc.Config?.Domainname is { Length: > 0 } d ? $"{host}.{d} {host}" : host;
         var lines = File.ReadAllLines(doc.HostsPath).Where(l => !l.EndsWith("\t" + names, StringComparison.Ordinal));
         var own = (doc.NetworkSettings?.Networks?.Values ?? Enumerable.Empty<EndpointSettings>())
-            .Where(ep => !string.IsNullOrEmpty(ep.IPAddress)).Select(ep => $"{ep.IPAddress}\t{names}");
+            .Where(ep => !string.IsNullOrEmpty(ep.IPAddress)).Select(ep => $"{ep.IPAddress}\t{names}")
+            .Concat((doc.NetworkSettings?.Networks?.Values ?? Enumerable.Empty<EndpointSettings>())
+                .Where(ep => !string.IsNullOrEmpty(ep.GlobalIPv6Address)).Select(ep => $"{ep.GlobalIPv6Address}\t{names}"));
         File.WriteAllText(doc.HostsPath, string.Concat(lines.Concat(own).Select(l => l + "\n")));
     }
 

@@ -50,7 +50,6 @@ public sealed partial class NetworkService
         if (req.Scope is { Length: > 0 } scope && scope != "local") throw new BadRequestException($"scope \"{scope}\" is not supported: only local networks");
         if (req.ConfigOnly || req.ConfigFrom is { Network.Length: > 0 } || req.Ingress)
             throw new BadRequestException("config-only, config-from and ingress networks are not supported");
-        if (req.EnableIPv6 == true) throw new BadRequestException("IPv6 networks are not supported yet");
         if (req.EnableIPv4 == false) throw new BadRequestException("IPv4 cannot be disabled on a bridge network");
         if (req.IPAM?.Driver is { Length: > 0 } ipamDriver && ipamDriver != "default") throw new NotFoundException($"plugin \"{ipamDriver}\" not found");
         if (req.IPAM?.Options is { Count: > 0 }) throw new BadRequestException("IPAM driver options are not supported");
@@ -71,14 +70,17 @@ public sealed partial class NetworkService
                 throw new ConflictException($"bridge name {bridge} is already used by network {other.Name}");
             if (_bridges.LinkExists(bridge)) throw new ConflictException($"a network interface named {bridge} already exists on the host");
             var (subnet, gateway, range) = ChooseSubnet(req.IPAM?.Config);
+            var v6 = ChooseSubnet6(req.IPAM?.Config, req.EnableIPv6 == true);
             record = new NetworkRecord(id, name, "bridge", bridge, subnet.ToString(), Ipv4Subnet.Format(gateway), range?.ToString(),
-                req.Internal, BridgeOptions.Serialize(req.Labels ?? []), BridgeOptions.Serialize(options), Now());
+                req.Internal, BridgeOptions.Serialize(req.Labels ?? []), BridgeOptions.Serialize(options), Now())
+            { Subnet6 = v6?.Subnet.ToString(), Gateway6 = v6 is { } g6 ? Ipv6Subnet.Format(g6.Gateway) : null };
             _db.SaveNetwork(record);
             _networks.Add(record);
         }
         try
         {
             _bridges.EnsureBridge(bridge, Ipv4Subnet.TryParseAddress(record.Gateway, out var gw) ? gw : 0, Ipv4Subnet.Parse(record.Subnet).PrefixLength);
+            EnsureBridge6(record);
             await ResetFirewallAsync(ct);
             if (_dockerUserRules) await _dockerUser.AllowAsync(BridgeNetworks().Select(n => n.Bridge).ToList(), ct);
         }
@@ -95,7 +97,6 @@ public sealed partial class NetworkService
     private (Ipv4Subnet Subnet, uint Gateway, Ipv4Subnet? Range) ChooseSubnet(List<NetworkIpamConfig>? configs)
     {
         var ipv4 = (configs ?? []).Where(c => !(c.Subnet ?? "").Contains(':')).ToList();
-        if ((configs ?? []).Any(c => (c.Subnet ?? "").Contains(':'))) throw new BadRequestException("IPv6 subnets are not supported yet");
         if (ipv4.Count > 1) throw new BadRequestException("more than one IPv4 subnet per network is not supported");
         var c = ipv4.FirstOrDefault();
         if (c?.AuxiliaryAddresses is { Count: > 0 }) throw new BadRequestException("auxiliary addresses are not supported");
@@ -131,6 +132,55 @@ public sealed partial class NetworkService
             range = parsed;
         }
         return (subnet, gateway, range);
+    }
+
+    /// <summary>
+    /// With --ipv6: the asked IPv6 subnet (under fd00::/8, not overlapping another network's) or a random ULA
+    /// /64, and its gateway (the asked one, else the subnet's first address). Without: null, and an IPv6
+    /// subnet is refused as Docker does.
+    /// </summary>
+    private (Ipv6Subnet Subnet, UInt128 Gateway)? ChooseSubnet6(List<NetworkIpamConfig>? configs, bool enabled)
+    {
+        var ipv6 = (configs ?? []).Where(c => (c.Subnet ?? "").Contains(':')).ToList();
+        if (!enabled)
+        {
+            if (ipv6.Count > 0) throw new BadRequestException($"invalid subnet {ipv6[0].Subnet}: an IPv6 subnet needs --ipv6");
+            return null;
+        }
+        if (ipv6.Count > 1) throw new BadRequestException("more than one IPv6 subnet per network is not supported");
+        var c = ipv6.FirstOrDefault();
+        if (c?.AuxiliaryAddresses is { Count: > 0 }) throw new BadRequestException("auxiliary addresses are not supported");
+        if (c?.IPRange is { Length: > 0 }) throw new BadRequestException("an IPv6 ip-range is not supported");
+        var others = _networks.Where(n => n.Subnet6 is not null).Select(n => (n.Name, Subnet: Ipv6Subnet.Parse(n.Subnet6!))).ToList();
+        Ipv6Subnet subnet;
+        if (c?.Subnet is { Length: > 0 } text)
+        {
+            if (!Ipv6Subnet.TryParse(text, out subnet, out var host)) throw new BadRequestException($"invalid subnet {text}: expected an IPv6 CIDR such as fd00:1::/64");
+            if (host != subnet.Network) throw new BadRequestException($"invalid subnet {text}: it has host bits set (the network is {subnet})");
+            if (!subnet.IsUla) throw new BadRequestException($"invalid subnet {text}: only unique local IPv6 subnets (inside fd00::/8) are supported");
+            if (subnet.PrefixLength > 120) throw new BadRequestException($"invalid subnet {text}: a prefix longer than /120 leaves no room for containers");
+            foreach (var (otherName, otherSubnet) in others.Where(o => o.Subnet.Overlaps(subnet)))
+                throw new WharfException($"invalid pool request: Pool overlaps with other one on this address space (network {otherName} has {otherSubnet})", 403);
+        }
+        else
+        {
+            do subnet = Ipv6Subnet.RandomUla();
+            while (others.Any(o => o.Subnet.Overlaps(subnet)));
+        }
+        var gateway = subnet.Network + 1;
+        if (c?.Gateway is { Length: > 0 } g)
+        {
+            if (!Ipv6Subnet.TryParseAddress(g, out gateway)) throw new BadRequestException($"invalid gateway {g}: expected an IPv6 address");
+            if (!subnet.Contains(gateway) || gateway == subnet.Network) throw new BadRequestException($"invalid gateway {g}: it is not a host address of subnet {subnet}");
+        }
+        return (subnet, gateway);
+    }
+
+    /// <summary>The IPv6 gateway on the network's bridge (nothing for an IPv4-only network).</summary>
+    private void EnsureBridge6(NetworkRecord n)
+    {
+        if (n.Subnet6 is null || !Ipv6Subnet.TryParseAddress(n.Gateway6, out var gateway6)) return;
+        _bridges.EnsureBridge6(n.Bridge, gateway6, Ipv6Subnet.Parse(n.Subnet6).PrefixLength);
     }
 
     /// <summary>DELETE /networks/{id}: 403 for predefined networks, 409 while a running container is attached.</summary>
@@ -215,6 +265,11 @@ public sealed partial class NetworkService
         if (n.Driver == "bridge")
         {
             r.IPAM.Config = [new NetworkIpamConfig { Subnet = n.Subnet, Gateway = n.Gateway, IPRange = n.IpRange }];
+            if (n.Subnet6 is not null)
+            {
+                r.EnableIPv6 = true;
+                r.IPAM.Config.Add(new NetworkIpamConfig { Subnet = n.Subnet6, Gateway = n.Gateway6 });
+            }
             if (n.Name != DefaultNetworkName) r.IPAM.Options = [];
         }
         else
@@ -227,7 +282,11 @@ public sealed partial class NetworkService
         foreach (var e in _db.ListEndpoints().Where(e => e.NetworkId == n.Id))
         {
             var name = _connected.TryGetValue(e.ContainerId, out var doc) ? doc.Name.TrimStart('/') : "";
-            r.Containers[e.ContainerId] = new NetworkContainer { Name = name, EndpointID = e.Id, MacAddress = e.Mac, IPv4Address = e.Address + prefix };
+            r.Containers[e.ContainerId] = new NetworkContainer
+            {
+                Name = name, EndpointID = e.Id, MacAddress = e.Mac, IPv4Address = e.Address + prefix,
+                IPv6Address = e.Address6 is null || n.Subnet6 is null ? "" : e.Address6 + "/" + Ipv6Subnet.Parse(n.Subnet6).PrefixLength,
+            };
         }
         return r;
     }

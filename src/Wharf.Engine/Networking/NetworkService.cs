@@ -84,6 +84,7 @@ public sealed partial class NetworkService : IDisposable
                 var subnet = Ipv4Subnet.Parse(n.Subnet);
                 Ipv4Subnet.TryParseAddress(n.Gateway, out var gateway);
                 _bridges.EnsureBridge(n.Bridge, gateway, subnet.PrefixLength);
+                EnsureBridge6(n);
             }
             await ResetFirewallAsync(ct);
             _dockerUserRules = await _dockerUser.AllowAsync(BridgeNetworks().Select(n => n.Bridge).ToList(), ct);
@@ -164,7 +165,7 @@ public sealed partial class NetworkService : IDisposable
         try
         {
             var networks = BridgeNetworks().Select(n => new FirewallNetwork(n.Bridge, Ipv4Subnet.Parse(n.Subnet), n.Internal,
-                n.Option(BridgeOptions.Masquerade) != "false", n.Option(BridgeOptions.Icc) != "false")).ToList();
+                n.Option(BridgeOptions.Masquerade) != "false", n.Option(BridgeOptions.Icc) != "false", n.Subnet6)).ToList();
             await Firewall.ResetAsync(networks, CurrentForwards(), ct);
         }
         finally { _firewallLock.Release(); }

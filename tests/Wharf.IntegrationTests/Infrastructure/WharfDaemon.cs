@@ -228,6 +228,7 @@ public static class Cleanup
         foreach (var port in await LinksOnAsync(bridge)) await ProcessRunner.RunAsync("ip", ["link", "del", port]);
         if ((await ProcessRunner.RunAsync("ip", ["link", "show", bridge])).ExitCode == 0) await ProcessRunner.RunAsync("ip", ["link", "del", bridge]);
         if (table is not null) await ProcessRunner.RunAsync("nft", ["delete", "table", "ip", table]);
+        if (table is not null) await ProcessRunner.RunAsync("nft", ["delete", "table", "ip6", table]);
     }
 
     /// <summary>Names of the links enslaved to <paramref name="bridge"/>.</summary>

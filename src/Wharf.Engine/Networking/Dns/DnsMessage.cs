@@ -49,13 +49,15 @@ public static class DnsMessage
     /// <summary>The ID of any message (for an error answer to something unparsable), or 0.</summary>
     public static ushort IdOf(ReadOnlySpan<byte> m) => m.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(m) : (ushort)0;
 
-    /// <summary>An answer echoing the question, with A records for <paramref name="addresses"/> or one PTR record.</summary>
-    public static byte[] Answer(ReadOnlySpan<byte> query, DnsQuestion q, int rcode, IReadOnlyList<uint> addresses, string? ptr = null, uint ttl = 600)
+    /// <summary>An answer echoing the question, with A records for <paramref name="addresses"/> and AAAA records for <paramref name="addresses6"/>, or one PTR record.</summary>
+    public static byte[] Answer(ReadOnlySpan<byte> query, DnsQuestion q, int rcode, IReadOnlyList<uint> addresses, string? ptr = null, uint ttl = 600,
+        IReadOnlyList<UInt128>? addresses6 = null)
     {
+        addresses6 ??= [];
         var questionBytes = query[HeaderSize..q.QuestionEnd];
         var ptrName = ptr is null ? null : EncodeName(ptr);
-        var answers = ptrName is not null ? 1 : addresses.Count;
-        var size = HeaderSize + questionBytes.Length + addresses.Count * 16 + (ptrName is null ? 0 : 12 + ptrName.Length);
+        var answers = ptrName is not null ? 1 : addresses.Count + addresses6.Count;
+        var size = HeaderSize + questionBytes.Length + addresses.Count * 16 + addresses6.Count * 28 + (ptrName is null ? 0 : 12 + ptrName.Length);
         var r = new byte[size];
         BinaryPrimitives.WriteUInt16BigEndian(r, q.Id);
         // QR, authoritative, RD copied, RA.
@@ -76,6 +78,12 @@ public static class DnsMessage
                 var data = new byte[4];
                 BinaryPrimitives.WriteUInt32BigEndian(data, a);
                 o = Record(r, o, TypeA, ttl, data);
+            }
+            foreach (var a in addresses6)
+            {
+                var data = new byte[16];
+                BinaryPrimitives.WriteUInt128BigEndian(data, a);
+                o = Record(r, o, TypeAaaa, ttl, data);
             }
         }
         return r;

@@ -12,6 +12,9 @@ public interface IDnsNames
 
     /// <summary>The name of a peer's address (reverse lookup), or null.</summary>
     string? ReverseName(uint address);
+
+    /// <summary>The IPv6 addresses of a name that <see cref="Resolve"/> knows (peers on IPv6 networks); empty when it has none.</summary>
+    IReadOnlyList<UInt128> Resolve6(string name) => [];
 }
 
 /// <summary>
@@ -149,7 +152,9 @@ public sealed class EmbeddedDns : IDisposable
         if (q.Class == DnsMessage.ClassIn)
         {
             if (q.Type is DnsMessage.TypeA or DnsMessage.TypeAaaa or DnsMessage.TypeAny && _names.Resolve(q.Name) is { } addresses)
-                return DnsMessage.Answer(query, q, DnsMessage.NoError, q.Type == DnsMessage.TypeAaaa ? [] : addresses);
+                return q.Type == DnsMessage.TypeAaaa
+                    ? DnsMessage.Answer(query, q, DnsMessage.NoError, [], addresses6: _names.Resolve6(q.Name))
+                    : DnsMessage.Answer(query, q, DnsMessage.NoError, addresses);
             if (q.Type == DnsMessage.TypePtr && DnsMessage.ReverseAddress(q.Name) is { } a && _names.ReverseName(a) is { } name)
                 return DnsMessage.Answer(query, q, DnsMessage.NoError, [], name);
         }

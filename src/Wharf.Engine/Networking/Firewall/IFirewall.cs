@@ -5,7 +5,8 @@ namespace Wharf.Engine.Networking.Firewall;
 /// masquerade their traffic leaves with container addresses; without icc their containers cannot talk
 /// to each other.
 /// </summary>
-public sealed record FirewallNetwork(string Bridge, Ipv4Subnet Subnet, bool Internal, bool Masquerade = true, bool Icc = true);
+/// <see cref="Subnet6"/>: the network's IPv6 subnet when it has one (its ip6 isolation and masquerade).
+public sealed record FirewallNetwork(string Bridge, Ipv4Subnet Subnet, bool Internal, bool Masquerade = true, bool Icc = true, string? Subnet6 = null);
 
 /// <summary>Traffic to <see cref="HostIp"/>:<see cref="HostPort"/> (HostIp 0.0.0.0: any local address) goes to the container.</summary>
 public sealed record PortForward(string Proto, string HostIp, int HostPort, string ContainerIp, int ContainerPort);

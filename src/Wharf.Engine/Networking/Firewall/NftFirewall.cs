@@ -33,7 +33,7 @@ public sealed class NftFirewall(string table, string nftBinary = "nft") : IFirew
     }
 
     public async Task DeleteAsync(CancellationToken ct) =>
-        await RunAsync($"add table ip {Table}\ndelete table ip {Table}\n", $"deleting nftables table {Table}", ct);
+        await RunAsync($"add table ip {Table}\ndelete table ip {Table}\nadd table ip6 {Table}\ndelete table ip6 {Table}\n", $"deleting nftables table {Table}", ct);
 
     /// <summary>Runs a script with `nft -f -`; the script applies entirely or not at all.</summary>
     public async Task<string> RunAsync(string script, string what, CancellationToken ct, bool handles = false)

@@ -41,6 +41,42 @@ public static class NftScript
         {
             s.Append("  set bridges { type ifname; elements = { ").Append(string.Join(", ", networks.Select(n => Quote(n.Bridge)))).Append(" } }\n");
         }
+        Forward(s, networks);
+        s.Append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
+        foreach (var n in networks)
+        {
+            var bridge = Quote(n.Bridge);
+            if (!n.Internal && n.Masquerade) s.Append("    ip saddr ").Append(n.Subnet).Append(" oifname != ").Append(bridge).Append(" masquerade\n");
+            s.Append("    oifname ").Append(bridge).Append(" ip saddr 127.0.0.0/8 masquerade\n");
+            s.Append("    oifname ").Append(bridge).Append(" ct status dnat ip saddr ").Append(n.Subnet).Append(" masquerade\n");
+        }
+        s.Append("  }\n}\n");
+        if (forwards.Count > 0) s.Append(Elements("add", table, forwards));
+        Table6(s, table, networks.Where(n => n.Subnet6 is not null).ToList());
+        return s.ToString();
+    }
+
+    /// <summary>
+    /// The IPv6 side, a table of family ip6 with the same name, made only while a network has IPv6: the same
+    /// isolation between bridges, and masquerade of what leaves an IPv6 subnet. No published ports over IPv6.
+    /// </summary>
+    private static void Table6(StringBuilder s, string table, IReadOnlyList<FirewallNetwork> networks)
+    {
+        s.Append("add table ip6 ").Append(table).Append('\n');
+        s.Append("delete table ip6 ").Append(table).Append('\n');
+        if (networks.Count == 0) return;
+        s.Append("table ip6 ").Append(table).Append(" {\n");
+        s.Append("  set bridges { type ifname; elements = { ").Append(string.Join(", ", networks.Select(n => Quote(n.Bridge)))).Append(" } }\n");
+        Forward(s, networks);
+        s.Append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
+        foreach (var n in networks.Where(n => !n.Internal && n.Masquerade))
+            s.Append("    ip6 saddr ").Append(n.Subnet6).Append(" oifname != ").Append(Quote(n.Bridge)).Append(" masquerade\n");
+        s.Append("  }\n}\n");
+    }
+
+    /// <summary>The forward chain: nothing from one Wharf bridge to another, internal networks closed, icc off closes a bridge to itself.</summary>
+    private static void Forward(StringBuilder s, IReadOnlyList<FirewallNetwork> networks)
+    {
         s.Append("  chain forward {\n    type filter hook forward priority filter; policy accept;\n");
         foreach (var n in networks)
         {
@@ -57,17 +93,6 @@ public static class NftScript
             if (!n.Icc) s.Append("    iifname ").Append(bridge).Append(" oifname ").Append(bridge).Append(" drop\n");
         }
         s.Append("  }\n");
-        s.Append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
-        foreach (var n in networks)
-        {
-            var bridge = Quote(n.Bridge);
-            if (!n.Internal && n.Masquerade) s.Append("    ip saddr ").Append(n.Subnet).Append(" oifname != ").Append(bridge).Append(" masquerade\n");
-            s.Append("    oifname ").Append(bridge).Append(" ip saddr 127.0.0.0/8 masquerade\n");
-            s.Append("    oifname ").Append(bridge).Append(" ct status dnat ip saddr ").Append(n.Subnet).Append(" masquerade\n");
-        }
-        s.Append("  }\n}\n");
-        if (forwards.Count > 0) s.Append(Elements("add", table, forwards));
-        return s.ToString();
     }
 
     /// <summary>`add element` / `delete element` lines for <paramref name="forwards"/>, grouped per map.</summary>

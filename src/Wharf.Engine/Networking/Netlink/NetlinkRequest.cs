@@ -46,20 +46,21 @@ internal sealed class NetlinkRequest
     }
 
     /// <summary>struct ifaddrmsg for IPv4.</summary>
-    public NetlinkRequest IfAddr(int index, byte prefixLength)
+    public NetlinkRequest IfAddr(int index, byte prefixLength, byte family = Native.Libc.AF_INET, byte flags = 0)
     {
         var s = Reserve(Rtnl.IfAddrMsgSize);
-        s[0] = Native.Libc.AF_INET;
+        s[0] = family;
         s[1] = prefixLength;
+        s[2] = flags;
         BinaryPrimitives.WriteInt32LittleEndian(s[4..], index);
         return this;
     }
 
     /// <summary>struct rtmsg for an IPv4 unicast route in the main table.</summary>
-    public NetlinkRequest RtMsg(byte destinationLength, byte table = Rtnl.RT_TABLE_MAIN)
+    public NetlinkRequest RtMsg(byte destinationLength, byte table = Rtnl.RT_TABLE_MAIN, byte family = Native.Libc.AF_INET)
     {
         var s = Reserve(Rtnl.RtMsgSize);
-        s[0] = Native.Libc.AF_INET;
+        s[0] = family;
         s[1] = destinationLength;
         s[4] = table;
         s[5] = Rtnl.RTPROT_BOOT;

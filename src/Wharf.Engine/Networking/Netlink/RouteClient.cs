@@ -96,6 +96,20 @@ internal sealed class RouteClient(NetlinkSocket socket) : IDisposable
             $"removing address {Ipv4Subnet.Format(address)}/{prefixLength} from {name}");
     }
 
+    /// <summary>An IPv6 address without duplicate address detection: usable at once (the subnet is Wharf's own).</summary>
+    public void AddAddress6(int index, string name, UInt128 address, int prefixLength)
+    {
+        var bytes = Ipv6Subnet.ToBytes(address);
+        socket.Execute(new NetlinkRequest(Rtnl.RTM_NEWADDR, Rtnl.NLM_F_CREATE | Rtnl.NLM_F_REPLACE | Rtnl.NLM_F_ACK)
+            .IfAddr(index, (byte)prefixLength, Rtnl.AF_INET6, Rtnl.IFA_F_NODAD).Attribute(Rtnl.IFA_LOCAL, bytes).Attribute(Rtnl.IFA_ADDRESS, bytes),
+            $"adding address {Ipv6Subnet.Format(address)}/{prefixLength} to {name}");
+    }
+
+    public void AddDefaultRoute6(UInt128 gateway, int index, string name) =>
+        socket.Execute(new NetlinkRequest(Rtnl.RTM_NEWROUTE, Create).RtMsg(0, family: Rtnl.AF_INET6)
+            .Attribute(Rtnl.RTA_GATEWAY, Ipv6Subnet.ToBytes(gateway)).U32(Rtnl.RTA_OIF, (uint)index),
+            $"adding default route via {Ipv6Subnet.Format(gateway)} on {name}");
+
     /// <summary>The IPv4 addresses of a link with their prefix lengths.</summary>
     public List<(uint Address, int PrefixLength)> Addresses(int index)
     {

@@ -57,6 +57,8 @@ internal static class Rtnl
     public const ushort IFA_ADDRESS = 1;
     public const ushort IFA_LOCAL = 2;
     public const ushort IFA_BROADCAST = 4;
+    public const byte IFA_F_NODAD = 0x02;
+    public const byte AF_INET6 = 10;
 
     // Route attributes and values.
     public const ushort RTA_DST = 1;
