@@ -62,6 +62,7 @@ internal static class CommandTree
             WithGroup(SystemCommands.Version(), "common"),
             WithGroup(SystemCommands.Info("info [OPTIONS]"), "common"),
             container,
+            Compose.ComposeCommand.Create(),
             image,
             system,
             ExecAttachCommands.Attach(),

@@ -158,7 +158,7 @@ public static class ContainerSpec
         return new RestartPolicy { Name = r };
     }
 
-    static Mount Mount(ComposeProject project, VolumeMount v) => v.Type switch
+    internal static Mount Mount(ComposeProject project, VolumeMount v) => v.Type switch
     {
         "bind" => new Mount
         {
@@ -173,7 +173,7 @@ public static class ContainerSpec
         _ => new Mount
         {
             Type = "volume", Target = v.Target, ReadOnly = v.ReadOnly,
-            Source = v.Source is null ? null : project.Volumes[v.Source].Name,
+            Source = v.Source is null ? null : project.Volumes.TryGetValue(v.Source, out var vol) ? vol.Name : v.Source,
             VolumeOptions = v.NoCopy ? new MountVolumeOptions { NoCopy = true } : null,
         },
     };

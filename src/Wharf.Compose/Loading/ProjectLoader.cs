@@ -23,10 +23,10 @@ public static partial class ProjectLoader
         MapNode? merged = null;
         foreach (var file in files)
         {
-            var tree = ReadValidated(file, Lookup);
+            var fileTree = ReadValidated(file, Lookup);
             // Relative paths are relative to the first file's directory, as Compose does; extends files to their own.
-            ResolveExtends(tree, file, Lookup, []);
-            merged = merged is null ? tree : (MapNode)Merger.Merge(merged, tree);
+            ResolveExtends(fileTree, file, Lookup, []);
+            merged = merged is null ? fileTree : (MapNode)Merger.Merge(merged, fileTree);
         }
         merged!.Remove("version");
 
@@ -44,6 +44,11 @@ public static partial class ProjectLoader
             : (Lookup("COMPOSE_PROFILES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
         ModelBuilder.Build(project, merged, profiles, Lookup);
         CrossCheck(project, merged);
+        var tree = new MapNode { Mark = merged.Mark };
+        tree.Set("name", new ScalarNode(name), merged.Mark);
+        foreach (var (k, v) in merged.Entries.Where(e => e.Key != "name")) tree.Set(k, v, merged.KeyMark(k));
+        if (tree["services"] is MapNode svcs) foreach (var d in project.DisabledServices) svcs.Remove(d.Name);
+        project.Tree = tree;
         return project;
     }
 

@@ -16,6 +16,9 @@ public sealed class ComposeProject
     /// <summary>The environment used for interpolation (process environment over .env).</summary>
     public Dictionary<string, string> Environment { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>The merged, interpolated and normalised files (what `config` prints).</summary>
+    public Yaml.MapNode? Tree { get; set; }
+
     public ServiceConfig? Service(string name) => Services.FirstOrDefault(s => s.Name == name);
 
     /// <summary>The named service, or the error Compose gives for one that is not in the project.</summary>
