@@ -236,7 +236,7 @@ public sealed class DockerCliNetworkTests(DnsDaemonFixture fx) : IClassFixture<D
         Assert.Contains("failed to set up container networking: network nosuchnet not found", unknown.Stderr);
         var link = await D.DockerAsync("run", "--rm", "--link", "somebody:alias", "busybox", "true");
         Assert.Equal(125, link.ExitCode);
-        Assert.Contains("links (--link) are not supported yet", link.Stderr);
+        Assert.Contains("links (--link) are not supported on the default bridge", link.Stderr);
         var predefined = await D.DockerAsync("network", "rm", "bridge");
         Assert.Contains("bridge is a pre-defined network and cannot be removed", predefined.Stderr);
         await OkAsync("network", "create", "--subnet", D.UserSubnet(11), "dup");

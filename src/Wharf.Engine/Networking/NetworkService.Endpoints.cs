@@ -17,7 +17,6 @@ public sealed partial class NetworkService
     public NetworkSettings CreateSettings(HostConfig hc, ContainerConfig config, NetworkingConfig? networking)
     {
         PortRequest.From(hc, config);
-        if (hc.Links is { Count: > 0 }) throw new BadRequestException("links (--link) are not supported yet: use a user-defined network, where containers find each other by name");
         var settings = new NetworkSettings();
         var mode = hc.NetworkMode;
         if (IsSpecialMode(mode))
@@ -27,6 +26,10 @@ public sealed partial class NetworkService
         }
         // As Docker, a network that does not exist (yet) is no error at create: the start fails if it still does not.
         var primary = UsesDefaultBridge(hc) ? _default : Find(mode!) ?? Placeholder(mode!);
+        // On a user-defined network a link is a name only the linking container resolves (its DNS answers it);
+        // the default bridge's legacy links (/etc/hosts entries and environment) are not implemented.
+        if (hc.Links is { Count: > 0 } && (primary is null || primary.Name == DefaultNetworkName))
+            throw new BadRequestException("links (--link) are not supported on the default bridge: use a user-defined network, where containers find each other by name");
         if (primary is null) return settings;
         if (primary.Driver != "bridge") throw new BadRequestException($"container cannot be connected to network {primary.Name} by id: use --network {primary.Name}");
         var configured = new Dictionary<string, (NetworkRecord, EndpointSettings)>();
@@ -60,10 +63,10 @@ public sealed partial class NetworkService
         var ipv4 = asked.IPAMConfig?.IPv4Address;
         if (!string.IsNullOrEmpty(asked.IPAMConfig?.IPv6Address)) throw new BadRequestException("IPv6 addresses are not supported yet");
         if (asked.IPAMConfig?.LinkLocalIPs is { Count: > 0 }) throw new BadRequestException("link-local addresses are not supported yet");
-        if (asked.Links is { Count: > 0 }) throw new BadRequestException("links (--link) are not supported yet: containers on a user-defined network find each other by name");
         if (asked.DriverOpts is { Count: > 0 }) throw new BadRequestException("endpoint driver options are not supported");
         if (net.Name == DefaultNetworkName)
         {
+            if (asked.Links is { Count: > 0 }) throw new BadRequestException("links (--link) are not supported on the default bridge: use a user-defined network, where containers find each other by name");
             if (!string.IsNullOrEmpty(ipv4)) throw new BadRequestException("user specified IP address is supported on user defined networks only");
             if (asked.Aliases is { Count: > 0 }) throw new BadRequestException("network-scoped alias is supported only for containers in user defined networks");
         }
@@ -90,6 +93,7 @@ public sealed partial class NetworkService
     {
         IPAMConfig = string.IsNullOrEmpty(ipv4) ? null : new EndpointIpamConfig { IPv4Address = ipv4 },
         Aliases = asked.Aliases is { Count: > 0 } a ? [.. a] : null,
+        Links = asked.Links is { Count: > 0 } l ? [.. l] : null,
     };
 
     /// <summary>The bridge networks a container is to be on, its network mode's first; 404 when one was removed.</summary>
