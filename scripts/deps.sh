@@ -8,6 +8,7 @@ packages=(
   busybox-static  # the embedded default image is built from it
   nftables iptables iproute2
   skopeo          # archive interoperability tests
+  docker-compose  # compose tests and bench/compose.sh run Debian's docker-compose 1.29 against wharfd
   clang lld zlib1g-dev   # NativeAOT linking
   xz-utils bzip2 zstd gzip tar openssl curl util-linux procps
 )

@@ -14,6 +14,7 @@ public sealed class ComposeCompatTests(DaemonFixture fx) : IClassFixture<DaemonF
         return r.Stdout;
     }
 
+    /// <summary>The classic project on images; SUBNET is replaced by one of the daemon's own (tests of other daemons run beside).</summary>
     const string Project = """
         version: "3"
         services:
@@ -31,14 +32,16 @@ public sealed class ComposeCompatTests(DaemonFixture fx) : IClassFixture<DaemonF
             command: sleep 1d
             networks: [back-tier]
         networks:
-          back-tier: {}
+          back-tier:
+            ipam:
+              config: [{ subnet: "SUBNET" }]
         """;
 
     [Fact]
     public async Task Docker_compose_v1_runs_the_project_on_wharfd_and_wharf_compose_takes_it_over()
     {
         var p = new ComposeProjectDir(D, "v1proj");
-        p.Write("docker-compose.yml", Project);
+        p.Write("docker-compose.yml", Project.Replace("SUBNET", D.UserSubnet(3)));
         await Ok(p.DockerComposeV1Async("up", "-d"), "docker-compose up");
         Assert.Equal(["v1proj_db_1", "v1proj_redis_1", "v1proj_worker_1"], await p.ContainerNamesAsync());
         var v1ps = await Ok(p.DockerComposeV1Async("ps"), "docker-compose ps");
@@ -60,7 +63,7 @@ public sealed class ComposeCompatTests(DaemonFixture fx) : IClassFixture<DaemonF
     public async Task Wharf_compose_project_is_managed_by_docker_compose_v1()
     {
         var p = new ComposeProjectDir(D, "v2proj");
-        p.Write("docker-compose.yml", Project);
+        p.Write("docker-compose.yml", Project.Replace("SUBNET", D.UserSubnet(4)));
         await Ok(p.WharfAsync("up", "-d"), "wharf compose up");
         var v1ps = await Ok(p.DockerComposeV1Async("ps"), "docker-compose ps");
         foreach (var svc in new[] { "worker", "db", "redis" }) Assert.Matches($@"(?m)^v2proj-{svc}-1\s+sleep 1d\s+Up", v1ps);

@@ -111,7 +111,8 @@ public sealed partial class ComposeEngine
                 progress($"WARN[0000] Found orphan containers ([{string.Join(' ', orphans.Select(Name))}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.");
         }
         await InReverseOrderAsync(containers.Where(c => c.State is "running" or "paused" or "restarting").ToList(), c => StopOneAsync(c, timeout, ct)).ConfigureAwait(false);
-        await Task.WhenAll(containers.Select(c => RemoveContainerAsync(c, stop: false, volumes: false, null, ct))).ConfigureAwait(false);
+        // -v also takes the containers' anonymous volumes.
+        await Task.WhenAll(containers.Select(c => RemoveContainerAsync(c, stop: false, volumes, null, ct))).ConfigureAwait(false);
 
         foreach (var net in await ProjectNetworksAsync(ct).ConfigureAwait(false))
         {
@@ -126,11 +127,12 @@ public sealed partial class ComposeEngine
         }
         if (volumes)
         {
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var v in project.Volumes.Values.Where(v => !v.External)) names.Add(v.Name);
-            foreach (var v in await client.ListVolumesAsync(new Filters().Add("label", Labels.Project + "=" + project.Name), ct).ConfigureAwait(false))
-                if (v["Name"]?.GetValue<string>() is { } n) names.Add(n);
-            foreach (var name in names.Order(StringComparer.Ordinal))
+            // The named volumes the files declare (not external ones); without files (-p only), those labelled with the project.
+            var names = new SortedSet<string>(project.Volumes.Values.Where(v => !v.External).Select(v => v.Name), StringComparer.Ordinal);
+            if (project.ConfigFiles.Count == 0)
+                foreach (var v in await client.ListVolumesAsync(new Filters().Add("label", Labels.Project + "=" + project.Name), ct).ConfigureAwait(false))
+                    if (v["Name"]?.GetValue<string>() is { } n) names.Add(n);
+            foreach (var name in names)
             {
                 if (await client.InspectVolumeAsync(name, ct).ConfigureAwait(false) is null) continue;
                 Report("Volume", name, "Removing");

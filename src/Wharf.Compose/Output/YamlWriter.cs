@@ -1,5 +1,6 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
+using Wharf.Compose.Loading;
 using Wharf.Compose.Yaml;
 
 namespace Wharf.Compose.Output;
@@ -19,14 +20,17 @@ public static class YamlWriter
         return sw.ToString();
     }
 
+    static bool PlainIsString(string v) =>
+        v.Length > 0 && (char.IsAsciiLetter(v[0]) || v[0] is '/' or '.' or '_') && Validator.ParseBool(v) is null
+        && v is not ("null" or "Null" or "NULL" or "~") && v.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '-' or ':' or '=' or '@' or '+');
+
     static void Emit(IEmitter e, Node node)
     {
         switch (node)
         {
             case ScalarNode s:
-                // Quoted input stays quoted so "0755" or "yes" keep being strings.
-                var style = s.Plain || s.Value.Length == 0 && !s.Plain ? ScalarStyle.Any : ScalarStyle.DoubleQuoted;
-                if (s.IsNull) style = ScalarStyle.Plain;
+                // A quoted value that would read back as a number, bool or null ("0755", "yes") stays quoted.
+                var style = s.IsNull ? ScalarStyle.Plain : s.Plain || PlainIsString(s.Value) ? ScalarStyle.Any : ScalarStyle.DoubleQuoted;
                 e.Emit(new Scalar(null, null, s.IsNull ? "null" : s.Value, style, true, style != ScalarStyle.Plain));
                 break;
             case SeqNode seq:
