@@ -171,6 +171,21 @@ public sealed class ComposeTests(DaemonFixture fx) : IClassFixture<DaemonFixture
     }
 
     [Fact]
+    public async Task Attached_up_prefixes_logs_and_returns_the_exit_code_asked_for()
+    {
+        var p = new ComposeProjectDir(D, "attached");
+        p.Write("docker-compose.yml", "services:\n  job:\n    image: busybox\n    command: sh -c 'echo from job; exit 3'\n  server:\n    image: busybox\n    command: sh -c 'echo serving; exec sleep 1d'\n");
+        var r = await p.WharfAsync("up", "--exit-code-from", "job");
+        Assert.True(r.ExitCode == 3, r.ToString());
+        Assert.Matches(@"(?m)^attached-job-1\s+\| from job$", r.Stdout);
+        Assert.Matches(@"(?m)^attached-server-1\s+\| serving$", r.Stdout);
+        Assert.Matches(@"(?m)^attached-job-1\s+exited with code 3$", r.Stdout);
+        Assert.Contains("Aborting on container exit", r.Stderr);
+        Assert.Equal("exited", (await Ok(D.DockerAsync("inspect", "-f", "{{.State.Status}}", "attached-server-1"), "inspect")).Trim());
+        await Ok(p.WharfAsync("down", "-t", "1"), "down");
+    }
+
+    [Fact]
     public async Task Run_one_off_and_remove()
     {
         var p = new ComposeProjectDir(D, "oneoff");
