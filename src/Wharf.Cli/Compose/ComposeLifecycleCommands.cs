@@ -1,4 +1,5 @@
 using System.Globalization;
+using Wharf.Api.Client;
 using Wharf.Cli.Parsing;
 using Wharf.Compose.Engine;
 using Wharf.Compose.Model;
@@ -119,12 +120,13 @@ internal static class ComposeLifecycleCommands
         var follow = printer.FollowAsync(engine, shown, ctx.Flags.GetBool("timestamps"), tail: null, (c, code) =>
         {
             printer.Line(c, $"exited with code {code}", system: true);
-            if (exitFrom is not null ? ComposeEngine.ServiceOf(c) == exitFrom : abort)
+            // The exit code is the chosen service's, or with --abort-on-container-exit the first container's to stop.
+            if ((exitFrom is not null ? ComposeEngine.ServiceOf(c) == exitFrom : abort) && !stopAll.IsCancellationRequested)
             {
-                if (exitFrom is not null || exitCode == 0) exitCode = code;
+                exitCode = code;
                 stopAll.Cancel();
             }
-        }, stopAll.Token);
+        }, ctx.Cancel);
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancel, stopAll.Token);
         try
         {
@@ -136,7 +138,11 @@ internal static class ComposeLifecycleCommands
             if (ctx.Cancel.IsCancellationRequested) ctx.Err.Write("Gracefully stopping... (press Ctrl+C again to force)\n");
             else ctx.Err.Write("Aborting on container exit...\n");
             await s.Engine(ctx, project).StopAsync([], o.Timeout, CancellationToken.None).ConfigureAwait(false);
-            return ctx.Cancel.IsCancellationRequested ? 130 : exitCode;
+            if (ctx.Cancel.IsCancellationRequested) return 130;
+            // The other containers' last lines still come: their logs end with their stop.
+            try { await follow.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+            catch (Exception e) when (e is TimeoutException or IOException or WharfApiException) { }
+            return exitCode;
         }
         return exitCode;
     }

@@ -21,6 +21,9 @@ public sealed partial class ComposeEngine
             if (s.Build is not null && !noBuild && (build || !present)) await BuildServiceAsync(s, noCache: false, pull: false, ct).ConfigureAwait(false);
             else if (!present && s.Build is null || s.PullPolicy == "always") await PullServiceAsync(s, ct).ConfigureAwait(false);
             else if (!present) throw new ComposeException($"image {image} not found and --no-build given for service {s.Name}");
+            else continue;
+            // Built or pulled: the id is a new one.
+            _imageIds.TryRemove(image, out _);
         }
     }
 

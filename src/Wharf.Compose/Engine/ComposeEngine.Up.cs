@@ -19,9 +19,8 @@ public sealed partial class ComposeEngine
         await EnsureImagesAsync(services, o.Build, o.NoBuild, ct).ConfigureAwait(false);
         await EnsureNetworksAsync(services, ct).ConfigureAwait(false);
         await EnsureVolumesAsync(services, ct).ConfigureAwait(false);
-        await OrphansAsync(o.RemoveOrphans, ct).ConfigureAwait(false);
-
         var existing = await ContainersAsync(all: true, ct: ct).ConfigureAwait(false);
+        await OrphansAsync(existing, o.RemoveOrphans, ct).ConfigureAwait(false);
         var tasks = new Dictionary<string, Task>(StringComparer.Ordinal);
         var inScope = services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var s in DependencyGraph.StartOrder(project, services))
@@ -43,10 +42,10 @@ public sealed partial class ComposeEngine
         return await ContainersAsync(all: true, ct: ct).ConfigureAwait(false);
     }
 
-    async Task OrphansAsync(bool remove, CancellationToken ct)
+    async Task OrphansAsync(List<ContainerSummary> existing, bool remove, CancellationToken ct)
     {
         var known = project.Services.Concat(project.DisabledServices).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        var orphans = (await ContainersAsync(all: true, ct: ct).ConfigureAwait(false)).Where(c => !known.Contains(ServiceOf(c))).ToList();
+        var orphans = existing.Where(c => !known.Contains(ServiceOf(c))).ToList();
         if (orphans.Count == 0) return;
         if (!remove)
         {
@@ -131,7 +130,12 @@ public sealed partial class ComposeEngine
         Report("Container", name, "Started");
     }
 
-    async Task<string?> ImageIdAsync(string image, CancellationToken ct)
+    /// <summary>Image ids looked up during this command, so ten services on one image ask once.</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<string?>> _imageIds = new(StringComparer.Ordinal);
+
+    Task<string?> ImageIdAsync(string image, CancellationToken ct) => _imageIds.GetOrAdd(image, i => LookUpImageAsync(i, ct));
+
+    async Task<string?> LookUpImageAsync(string image, CancellationToken ct)
     {
         try
         {
