@@ -10,6 +10,7 @@ packages=(
   skopeo          # archive interoperability tests; registry server tests and bench/registry.sh
   docker-registry # distribution 2.8.2 on loopback: registry client tests, bench/pushpull.sh and bench/registry.sh
   apache2-utils   # htpasswd -B makes the bcrypt users of the registry auth tests
+  docker-compose  # compose tests and bench/compose.sh run Debian's docker-compose 1.29 against wharfd
   clang lld zlib1g-dev   # NativeAOT linking
   xz-utils bzip2 zstd gzip tar openssl curl util-linux procps
 )

@@ -16,6 +16,7 @@ install -m 0755 out/wharfd/libe_sqlite3.so "$prefix/lib/wharf/libe_sqlite3.so"
 install -m 0755 out/shim/wharf-shim "$prefix/lib/wharf/wharf-shim"   # found beside wharfd
 install -m 0755 out/wharf/wharf "$prefix/bin/wharf"
 ln -sf "$prefix/lib/wharf/wharfd" "$prefix/bin/wharfd"
+install -d "$prefix/lib/docker/cli-plugins" && ln -sf "$prefix/bin/wharf" "$prefix/lib/docker/cli-plugins/docker-compose"   # `docker compose` runs `wharf compose`
 install -d /etc/wharf
 [ -f /etc/wharf/daemon.json ] || echo '{}' > /etc/wharf/daemon.json
 

@@ -3,6 +3,14 @@ using Wharf.Cli;
 using Wharf.Cli.Streams;
 
 var console = CliConsole.FromProcess();
+// Installed as the docker CLI's compose plugin (or called docker-compose): answer the metadata probe, run `compose`.
+if (Wharf.Cli.Compose.DockerPlugin.Arguments(Environment.GetCommandLineArgs()[0], args) is not { } effective)
+{
+    console.Out.Write(Wharf.Cli.Compose.DockerPlugin.Metadata());
+    console.Out.Flush();
+    return 0;
+}
+args = effective;
 // docker wraps help at the terminal width minus one, 79 columns without a terminal.
 var columns = new UnixTerminal().OutputSize() is { Cols: > 0 } size ? size.Cols - 1 : 79;
 var app = new CliApp(console) { HelpColumns = columns };

@@ -76,6 +76,7 @@ internal static class CommandTree
             WithGroup(SystemCommands.Info("info [OPTIONS]"), "common"),
             builder,
             container,
+            Compose.ComposeCommand.Create(),
             image,
             NetworkCommands.Group(),
             system,

@@ -64,8 +64,12 @@ internal static class ExecAttachCommands
     static async Task<int> ExecAsync(CommandContext ctx)
     {
         var config = BuildExecConfig(ctx.Flags, ctx.Args.Skip(1).ToList());
-        var container = ctx.Args[0];
-        var detach = ctx.Flags.GetBool("detach");
+        return await RunExecAsync(ctx, ctx.Args[0], config, ctx.Flags.GetBool("detach")).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates and runs an exec (attached unless <paramref name="detach"/>); its exit code. compose exec shares it.</summary>
+    public static async Task<int> RunExecAsync(CommandContext ctx, string container, ExecConfig config, bool detach)
+    {
         // An unknown container is reported before anything else, and nothing is created for a bad terminal.
         await ctx.Client.InspectContainerAsync(container, ct: ctx.Cancel).ConfigureAwait(false);
         if (!detach) Attacher.CheckTty(ctx, config.AttachStdin, config.Tty);

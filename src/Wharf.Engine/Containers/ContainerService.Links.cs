@@ -7,7 +7,7 @@ namespace Wharf.Engine.Containers;
 /// Legacy links (<c>--link name:alias</c>). On the default bridge, as Docker: hosts entries for the alias,
 /// the target's hostname and name, and the <c>ALIAS_PORT_*</c>, <c>ALIAS_NAME</c>, <c>ALIAS_ENV_*</c>
 /// variables, resolved at each start from the target's current address. On a user-defined network a link
-/// is only an extra name for the target, reachable from this container.
+/// is only an extra name for the target that this container's embedded DNS answers (NetworkService.Dns).
 /// </summary>
 public sealed partial class ContainerService
 {
@@ -64,16 +64,15 @@ public sealed partial class ContainerService
     }
 
     /// <summary>
-    /// At start: the hosts lines and environment the links give. A legacy link to a container that is not
-    /// running fails the start, as in Docker; a link on a user-defined network to one that is not running
-    /// just gives no name.
+    /// At start: the hosts lines and environment the default bridge's links give. A link to a container
+    /// that is not running fails the start, as in Docker.
     /// </summary>
-    private (List<string> HostsLines, List<string> Env) ResolveLinks(Container c, bool userNetworksOnly = false)
+    private (List<string> HostsLines, List<string> Env) ResolveLinks(Container c)
     {
         var hosts = new List<string>();
         var env = new List<string>();
         var onBridge = c.Doc.NetworkSettings?.Networks?.ContainsKey(Networking.NetworkService.DefaultNetworkName) == true;
-        foreach (var link in onBridge && !userNetworksOnly ? c.Doc.HostConfig?.Links ?? [] : [])
+        foreach (var link in onBridge ? c.Doc.HostConfig?.Links ?? [] : [])
         {
             var spec = ParseLink(link);
             if (!TryGet(spec.Target, out var target) || !target.State.Running)
@@ -83,27 +82,7 @@ public sealed partial class ContainerService
             hosts.Add($"{ip}\t{HostNames(spec.Alias, target)}");
             env.AddRange(LinkEnvironment(spec.Alias, $"/{c.Name}/{spec.Alias}", ip, target));
         }
-        foreach (var (network, endpoint) in c.Doc.NetworkSettings?.Networks ?? [])
-        {
-            foreach (var link in network == Networking.NetworkService.DefaultNetworkName ? [] : endpoint.Links ?? [])
-            {
-                var spec = ParseLink(link);
-                if (!TryGet(spec.Target, out var target) || !target.State.Running) continue;
-                var ip = target.Doc.NetworkSettings?.Networks?.GetValueOrDefault(network)?.IPAddress;
-                if (!string.IsNullOrEmpty(ip)) hosts.Add($"{ip}\t{HostNames(spec.Alias, target)}");
-            }
-        }
         return (hosts, env);
-    }
-
-    /// <summary>After a live connect with links: their names go into the running container's hosts file.</summary>
-    private void AppendLinkHosts(Container c)
-    {
-        if (string.IsNullOrEmpty(c.Doc.HostsPath) || !File.Exists(c.Doc.HostsPath)) return;
-        var present = File.ReadAllLines(c.Doc.HostsPath).ToHashSet(StringComparer.Ordinal);
-        var (lines, _) = ResolveLinks(c, userNetworksOnly: true);
-        var add = lines.Where(l => !present.Contains(l)).ToList();
-        if (add.Count > 0) File.AppendAllText(c.Doc.HostsPath, string.Concat(add.Select(l => l + "\n")));
     }
 
     private static string HostNames(string alias, Container target)

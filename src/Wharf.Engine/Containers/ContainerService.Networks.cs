@@ -12,7 +12,6 @@ public sealed partial class ContainerService
         try
         {
             await Engine.Networks.ConnectRunningAsync(c.Doc, network, endpoint, c.State.Running, ct);
-            if (c.State.Running && endpoint?.Links is { Count: > 0 }) AppendLinkHosts(c);
             Save(c);
         }
         finally { c.Lock.Release(); }

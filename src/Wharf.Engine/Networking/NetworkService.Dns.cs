@@ -98,10 +98,28 @@ public sealed partial class NetworkService
         {
             // `web` and `web.mynet` both name web on mynet.
             var bare = wanted.EndsWith("." + netName, StringComparison.OrdinalIgnoreCase) ? wanted[..^(netName.Length + 1)] : wanted;
+            bare = LinkTarget(me, mine, bare) ?? bare;
             foreach (var (peer, ep) in Peers(netName, mine.NetworkID))
                 if (NamesOf(peer, ep).Any(n => string.Equals(n, bare, StringComparison.OrdinalIgnoreCase))) found.Add(ep);
         }
         return found;
+    }
+
+    /// <summary>
+    /// The container a link alias of <paramref name="me"/> stands for ("target:alias" in its HostConfig.Links or the
+    /// endpoint's Links, also in Docker's "/target:/me/alias" form); null when <paramref name="name"/> is no alias.
+    /// </summary>
+    private static string? LinkTarget(ContainerInspectResponse me, EndpointSettings mine, string name)
+    {
+        foreach (var link in (me.HostConfig?.Links ?? []).Concat(mine.Links ?? []))
+        {
+            var colon = link.IndexOf(':');
+            var target = (colon < 0 ? link : link[..colon]).TrimStart('/');
+            var alias = colon < 0 ? target : link[(colon + 1)..];
+            alias = alias[(alias.LastIndexOf('/') + 1)..];
+            if (string.Equals(alias, name, StringComparison.OrdinalIgnoreCase)) return target;
+        }
+        return null;
     }
 
     /// <summary>`name.network` for a peer's address, as Docker answers reverse lookups.</summary>

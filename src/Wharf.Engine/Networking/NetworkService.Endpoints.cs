@@ -26,6 +26,8 @@ public sealed partial class NetworkService
         }
         // As Docker, a network that does not exist (yet) is no error at create: the start fails if it still does not.
         var primary = UsesDefaultBridge(hc) ? _default : Find(mode!) ?? Placeholder(mode!);
+        // Links: on the default bridge legacy ones (hosts entries and variables, ContainerService.Links); on a
+        // user-defined network a name only the linking container's DNS answers (NetworkService.Dns).
         if (primary is null) return settings;
         if (primary.Driver != "bridge") throw new BadRequestException($"container cannot be connected to network {primary.Name} by id: use --network {primary.Name}");
         var configured = new Dictionary<string, (NetworkRecord, EndpointSettings)>();
