@@ -18,7 +18,12 @@ public sealed class DockerCliIpv6Tests(DnsDaemonFixture fx) : IClassFixture<DnsD
     /// <summary>A ULA /64 of this daemon's own (its id in the global id), so parallel daemons never overlap.</summary>
     private string Subnet6(int n) => $"fd{D.Id[..2]}:{D.Id[2..6]}:{D.Id[6..8]}{n:x2}::/64";
 
-    private static string Prefix(string subnet) => subnet[..subnet.IndexOf("::", StringComparison.Ordinal)];
+    // In canonical form (no leading zeros in a group), as `ip` and inspect print addresses.
+    private static string Prefix(string subnet)
+    {
+        var canonical = System.Net.IPAddress.Parse(subnet[..subnet.IndexOf('/')]).ToString();
+        return canonical[..canonical.IndexOf("::", StringComparison.Ordinal)];
+    }
 
     private async Task<string> InspectAsync(string container, string network, string field) =>
         (await OkAsync("inspect", "-f", $"{{{{(index .NetworkSettings.Networks \"{network}\").{field}}}}}", container)).Stdout.Trim();

@@ -134,6 +134,21 @@ public sealed class DockerCliVolumeTests(DaemonFixture fx) : IClassFixture<Daemo
     }
 
     [Fact]
+    public async Task A_Dockerfile_VOLUME_with_content_gets_it_copied_into_the_anonymous_volume()
+    {
+        var ctx = DockerCliBuildTests.Context(D, "FROM busybox\nRUN mkdir -p /data && echo from-build > /data/seed\nVOLUME /data\n");
+        await Ok("build", "-t", "vt-built:1", ctx);
+        Assert.Equal("from-build\n", await Ok("run", "--name", "vt-built", "vt-built:1", "sh", "-c", "cat /data/seed; echo more > /data/more"));
+        var m = (await Mounts("vt-built"))[0];
+        Assert.Equal("volume", m.GetProperty("Type").GetString());
+        Assert.Equal("/data", m.GetProperty("Destination").GetString());
+        // What the container wrote is in the volume, not in its layer.
+        Assert.Equal("more\n", File.ReadAllText(Path.Combine(m.GetProperty("Source").GetString()!, "more")));
+        await Ok("rm", "-v", "vt-built");
+        Assert.DoesNotContain(m.GetProperty("Name").GetString()!, await VolumeNames());
+    }
+
+    [Fact]
     public async Task Rm_v_removes_only_the_anonymous_volumes()
     {
         await Ok("create", "--name", "vt-rmv", "-v", "vt-keep:/named", "-v", "/anon", "--mount", "type=volume,target=/anon2", "busybox");

@@ -25,7 +25,7 @@ public static class EngineCalls
 
     // ---------------------------------------------------------------- networks
 
-    public static async Task<List<NetworkResource>> ListNetworksAsync(this WharfClient c, Filters? filters, CancellationToken ct)
+    public static async Task<List<NetworkResource>> ProjectListNetworksAsync(this WharfClient c, Filters? filters, CancellationToken ct)
     {
         var q = filters is null ? "" : "?filters=" + Uri.EscapeDataString(filters.ToJson() ?? "{}");
         using var res = await c.SendAsync(HttpMethod.Get, "/networks" + q, ct: ct).ConfigureAwait(false);
@@ -33,7 +33,7 @@ public static class EngineCalls
     }
 
     /// <summary>GET /networks/{id}; null for 404.</summary>
-    public static async Task<NetworkResource?> InspectNetworkAsync(this WharfClient c, string name, CancellationToken ct)
+    public static async Task<NetworkResource?> ProjectInspectNetworkAsync(this WharfClient c, string name, CancellationToken ct)
     {
         try
         {
@@ -46,14 +46,14 @@ public static class EngineCalls
         }
     }
 
-    public static async Task<string> CreateNetworkAsync(this WharfClient c, NetworkCreateRequest request, CancellationToken ct)
+    public static async Task<string> ProjectCreateNetworkAsync(this WharfClient c, NetworkCreateRequest request, CancellationToken ct)
     {
         using var res = await c.SendAsync(HttpMethod.Post, "/networks/create",
             Json(JsonSerializer.Serialize(request, WharfJsonContext.Default.NetworkCreateRequest)), ct: ct).ConfigureAwait(false);
         return (await ReadAsync(res, WharfJsonContext.Default.NetworkCreateResponse, ct).ConfigureAwait(false)).Id;
     }
 
-    public static async Task RemoveNetworkAsync(this WharfClient c, string name, CancellationToken ct)
+    public static async Task ProjectRemoveNetworkAsync(this WharfClient c, string name, CancellationToken ct)
     {
         using var _ = await c.SendAsync(HttpMethod.Delete, "/networks/" + Uri.EscapeDataString(name), ct: ct).ConfigureAwait(false);
     }
@@ -61,7 +61,7 @@ public static class EngineCalls
     // ---------------------------------------------------------------- volumes (swagger: /volumes)
 
     /// <summary>GET /volumes/{name}; null for 404. The answer is kept as JSON (swagger: Volume).</summary>
-    public static async Task<JsonObject?> InspectVolumeAsync(this WharfClient c, string name, CancellationToken ct)
+    public static async Task<JsonObject?> ProjectInspectVolumeAsync(this WharfClient c, string name, CancellationToken ct)
     {
         try
         {
@@ -84,7 +84,7 @@ public static class EngineCalls
     }
 
     /// <summary>POST /volumes/create (swagger: VolumeCreateOptions).</summary>
-    public static async Task CreateVolumeAsync(this WharfClient c, string name, string? driver, IReadOnlyDictionary<string, string> driverOpts,
+    public static async Task ProjectCreateVolumeAsync(this WharfClient c, string name, string? driver, IReadOnlyDictionary<string, string> driverOpts,
         IReadOnlyDictionary<string, string> labels, CancellationToken ct)
     {
         var body = new JsonObject
@@ -97,7 +97,7 @@ public static class EngineCalls
         using var _ = await c.SendAsync(HttpMethod.Post, "/volumes/create", Json(body.ToJsonString()), ct: ct).ConfigureAwait(false);
     }
 
-    public static async Task RemoveVolumeAsync(this WharfClient c, string name, CancellationToken ct)
+    public static async Task ProjectRemoveVolumeAsync(this WharfClient c, string name, CancellationToken ct)
     {
         using var _ = await c.SendAsync(HttpMethod.Delete, "/volumes/" + Uri.EscapeDataString(name), ct: ct).ConfigureAwait(false);
     }

@@ -120,7 +120,7 @@ public sealed partial class ComposeEngine
             Report("Network", net.Name, "Removing");
             try
             {
-                await client.RemoveNetworkAsync(net.Id, ct).ConfigureAwait(false);
+                await client.ProjectRemoveNetworkAsync(net.Id, ct).ConfigureAwait(false);
                 Report("Network", net.Name, "Removed");
             }
             catch (WharfApiException e) when (e.StatusCode == 404) { }
@@ -134,9 +134,9 @@ public sealed partial class ComposeEngine
                     if (v["Name"]?.GetValue<string>() is { } n) names.Add(n);
             foreach (var name in names)
             {
-                if (await client.InspectVolumeAsync(name, ct).ConfigureAwait(false) is null) continue;
+                if (await client.ProjectInspectVolumeAsync(name, ct).ConfigureAwait(false) is null) continue;
                 Report("Volume", name, "Removing");
-                await client.RemoveVolumeAsync(name, ct).ConfigureAwait(false);
+                await client.ProjectRemoveVolumeAsync(name, ct).ConfigureAwait(false);
                 Report("Volume", name, "Removed");
             }
         }

@@ -53,7 +53,7 @@ public sealed partial class ComposeEngine(WharfClient client, ComposeProject pro
         foreach (var key in keys)
         {
             var net = project.Networks[key];
-            var existing = await client.InspectNetworkAsync(net.Name, ct).ConfigureAwait(false);
+            var existing = await client.ProjectInspectNetworkAsync(net.Name, ct).ConfigureAwait(false);
             if (net.External)
             {
                 if (existing is null) throw new ComposeException($"network {net.Name} declared as external, but could not be found");
@@ -82,7 +82,7 @@ public sealed partial class ComposeEngine(WharfClient client, ComposeProject pro
                     }
                     : null,
             };
-            await client.CreateNetworkAsync(req, ct).ConfigureAwait(false);
+            await client.ProjectCreateNetworkAsync(req, ct).ConfigureAwait(false);
             Report("Network", net.Name, "Created");
         }
     }
@@ -94,7 +94,7 @@ public sealed partial class ComposeEngine(WharfClient client, ComposeProject pro
         foreach (var key in keys)
         {
             var vol = project.Volumes[key];
-            var existing = await client.InspectVolumeAsync(vol.Name, ct).ConfigureAwait(false);
+            var existing = await client.ProjectInspectVolumeAsync(vol.Name, ct).ConfigureAwait(false);
             if (vol.External)
             {
                 if (existing is null) throw new ComposeException($"external volume \"{vol.Name}\" not found");
@@ -105,7 +105,7 @@ public sealed partial class ComposeEngine(WharfClient client, ComposeProject pro
             {
                 [Labels.Project] = project.Name, [Labels.Volume] = key, [Labels.Version] = Labels.ComposeVersion,
             };
-            await client.CreateVolumeAsync(vol.Name, vol.Driver, vol.DriverOpts, labels, ct).ConfigureAwait(false);
+            await client.ProjectCreateVolumeAsync(vol.Name, vol.Driver, vol.DriverOpts, labels, ct).ConfigureAwait(false);
             Report("Volume", "\"" + vol.Name + "\"", "Created");
         }
     }
@@ -113,9 +113,9 @@ public sealed partial class ComposeEngine(WharfClient client, ComposeProject pro
     /// <summary>The project's networks as the engine has them (by label, then by the names the files give).</summary>
     async Task<List<NetworkResource>> ProjectNetworksAsync(CancellationToken ct)
     {
-        var found = await client.ListNetworksAsync(new Filters().Add("label", Labels.Project + "=" + project.Name), ct).ConfigureAwait(false);
+        var found = await client.ProjectListNetworksAsync(new Filters().Add("label", Labels.Project + "=" + project.Name), ct).ConfigureAwait(false);
         foreach (var net in project.Networks.Values.Where(n => !n.External))
-            if (found.All(f => f.Name != net.Name) && await client.InspectNetworkAsync(net.Name, ct).ConfigureAwait(false) is { } n)
+            if (found.All(f => f.Name != net.Name) && await client.ProjectInspectNetworkAsync(net.Name, ct).ConfigureAwait(false) is { } n)
                 found.Add(n);
         return found;
     }

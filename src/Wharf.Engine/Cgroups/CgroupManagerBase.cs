@@ -240,9 +240,16 @@ public abstract class CgroupManagerBase : ICgroupManager
         bool ok = true;
         foreach (string dir in paths.AllDirectories)
         {
-            if (Directory.Exists(dir) && Directory.EnumerateDirectories(dir).Any())
+            try
             {
-                return false;
+                if (Directory.EnumerateDirectories(dir).Any())
+                {
+                    return false;
+                }
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Removed meanwhile by another container's removal: nothing to keep here.
             }
         }
         foreach (string dir in paths.AllDirectories)
