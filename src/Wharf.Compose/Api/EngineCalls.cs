@@ -25,20 +25,16 @@ public static class EngineCalls
 
     // ---------------------------------------------------------------- networks
 
-    public static async Task<List<NetworkResource>> ProjectListNetworksAsync(this WharfClient c, Filters? filters, CancellationToken ct)
-    {
-        var q = filters is null ? "" : "?filters=" + Uri.EscapeDataString(filters.ToJson() ?? "{}");
-        using var res = await c.SendAsync(HttpMethod.Get, "/networks" + q, ct: ct).ConfigureAwait(false);
-        return await ReadAsync(res, WharfJsonContext.Default.ListNetworkResource, ct).ConfigureAwait(false);
-    }
+    // The client's own network calls; compose only wants a missing network as null.
+    public static Task<List<NetworkResource>> ProjectListNetworksAsync(this WharfClient c, Filters? filters, CancellationToken ct) =>
+        c.ListNetworksAsync(filters, ct);
 
     /// <summary>GET /networks/{id}; null for 404.</summary>
     public static async Task<NetworkResource?> ProjectInspectNetworkAsync(this WharfClient c, string name, CancellationToken ct)
     {
         try
         {
-            using var res = await c.SendAsync(HttpMethod.Get, "/networks/" + Uri.EscapeDataString(name), ct: ct).ConfigureAwait(false);
-            return await ReadAsync(res, WharfJsonContext.Default.NetworkResource, ct).ConfigureAwait(false);
+            return await c.InspectNetworkAsync(name, ct).ConfigureAwait(false);
         }
         catch (WharfApiException e) when (e.StatusCode == (int)HttpStatusCode.NotFound)
         {
@@ -46,17 +42,10 @@ public static class EngineCalls
         }
     }
 
-    public static async Task<string> ProjectCreateNetworkAsync(this WharfClient c, NetworkCreateRequest request, CancellationToken ct)
-    {
-        using var res = await c.SendAsync(HttpMethod.Post, "/networks/create",
-            Json(JsonSerializer.Serialize(request, WharfJsonContext.Default.NetworkCreateRequest)), ct: ct).ConfigureAwait(false);
-        return (await ReadAsync(res, WharfJsonContext.Default.NetworkCreateResponse, ct).ConfigureAwait(false)).Id;
-    }
+    public static async Task<string> ProjectCreateNetworkAsync(this WharfClient c, NetworkCreateRequest request, CancellationToken ct) =>
+        (await c.CreateNetworkAsync(request, ct).ConfigureAwait(false)).Id;
 
-    public static async Task ProjectRemoveNetworkAsync(this WharfClient c, string name, CancellationToken ct)
-    {
-        using var _ = await c.SendAsync(HttpMethod.Delete, "/networks/" + Uri.EscapeDataString(name), ct: ct).ConfigureAwait(false);
-    }
+    public static Task ProjectRemoveNetworkAsync(this WharfClient c, string name, CancellationToken ct) => c.RemoveNetworkAsync(name, ct);
 
     // ---------------------------------------------------------------- volumes (swagger: /volumes)
 
@@ -97,10 +86,7 @@ public static class EngineCalls
         using var _ = await c.SendAsync(HttpMethod.Post, "/volumes/create", Json(body.ToJsonString()), ct: ct).ConfigureAwait(false);
     }
 
-    public static async Task ProjectRemoveVolumeAsync(this WharfClient c, string name, CancellationToken ct)
-    {
-        using var _ = await c.SendAsync(HttpMethod.Delete, "/volumes/" + Uri.EscapeDataString(name), ct: ct).ConfigureAwait(false);
-    }
+    public static Task ProjectRemoveVolumeAsync(this WharfClient c, string name, CancellationToken ct) => c.RemoveVolumeAsync(name, false, ct);
 
     static JsonObject ToJson(IReadOnlyDictionary<string, string> d)
     {
