@@ -53,6 +53,9 @@ internal static class ComposeLifecycleCommands
         var f = ctx.Flags;
         if (f.GetBool("build") && f.GetBool("no-build")) throw new CliException("--build and --no-build are incompatible");
         if (f.GetBool("force-recreate") && f.GetBool("no-recreate")) throw new CliException("--force-recreate and --no-recreate are incompatible");
+        var pull = f.GetStringOrEmpty("pull");
+        if (pull is not ("policy" or "always" or "missing" or "never" or "build"))
+            throw new CliException($"invalid --pull value \"{pull}\": use always, missing, never, build or policy");
         var scale = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var sc in noStart ? [] : f.GetList("scale"))
         {
@@ -75,6 +78,7 @@ internal static class ComposeLifecycleCommands
             WaitTimeoutSeconds = !noStart && f.Changed("wait-timeout") ? f.GetInt("wait-timeout") : null,
             Timeout = !noStart && f.Changed("timeout") ? f.GetInt("timeout") : null,
             Scale = scale,
+            Pull = pull == "policy" ? null : pull,
         };
     }
 
@@ -107,6 +111,7 @@ internal static class ComposeLifecycleCommands
         if (exitFrom is not null) project.RequireService(exitFrom);
         var engine = s.Engine(ctx, project);
         engine.BuildOutput = line => ctx.Err.Write(line);
+        engine.QuietTransfers = ctx.Flags.GetBool("quiet-pull");
         var containers = await engine.UpAsync(o, ctx.Cancel).ConfigureAwait(false);
         if (detach) return 0;
 
@@ -153,6 +158,7 @@ internal static class ComposeLifecycleCommands
         {
             var engine = s.Engine(ctx);
             engine.BuildOutput = line => ctx.Err.Write(line);
+            engine.QuietTransfers = ctx.Flags.GetBool("quiet-pull");
             await engine.UpAsync(ReadUp(ctx, noStart: true), ctx.Cancel).ConfigureAwait(false);
             return 0;
         },
@@ -215,7 +221,9 @@ internal static class ComposeLifecycleCommands
     {
         Run = async ctx =>
         {
-            await s.Engine(ctx).PullAsync(ctx.Args, ctx.Flags.GetBool("ignore-pull-failures"), ctx.Cancel).ConfigureAwait(false);
+            var engine = s.Engine(ctx);
+            engine.QuietTransfers = ctx.Flags.GetBool("quiet");
+            await engine.PullAsync(ctx.Args, ctx.Flags.GetBool("ignore-pull-failures"), ctx.Cancel).ConfigureAwait(false);
             return 0;
         },
     }
@@ -226,7 +234,9 @@ internal static class ComposeLifecycleCommands
     {
         Run = async ctx =>
         {
-            await s.Engine(ctx).PushAsync(ctx.Args, ctx.Flags.GetBool("ignore-push-failures"), ctx.Cancel).ConfigureAwait(false);
+            var engine = s.Engine(ctx);
+            engine.QuietTransfers = ctx.Flags.GetBool("quiet");
+            await engine.PushAsync(ctx.Args, ctx.Flags.GetBool("ignore-push-failures"), ctx.Cancel).ConfigureAwait(false);
             return 0;
         },
     }

@@ -8,22 +8,48 @@ namespace Wharf.Compose.Engine;
 
 public sealed partial class ComposeEngine
 {
+    /// <summary>pull -q, push -q, up --quiet-pull: no Pulling/Pushing lines.</summary>
+    public bool QuietTransfers { get; set; }
+
     /// <summary>Build output lines (build's "Step 1/3 ..."), for the CLI to show.</summary>
     public Action<string>? BuildOutput { get; set; }
 
-    /// <summary>Builds what has a build section when asked or when its image is missing; pulls missing images.</summary>
-    async Task EnsureImagesAsync(List<ServiceConfig> services, bool build, bool noBuild, CancellationToken ct)
+    /// <summary>
+    /// Pulls and builds as the pull policy says (<paramref name="pull"/>, `up --pull`, overrides the files'): always
+    /// pulls first (a service that can be built falls back to its build), build builds every time, never refuses a
+    /// missing image it cannot build, missing (the default) pulls or builds only what is not there.
+    /// </summary>
+    async Task EnsureImagesAsync(List<ServiceConfig> services, bool build, bool noBuild, CancellationToken ct, string? pull = null)
     {
         foreach (var s in services)
         {
             var image = s.ImageName(project.Name);
+            var policy = PullPolicies.Effective(pull, s.PullPolicy);
             var present = await ImageIdAsync(image, ct).ConfigureAwait(false) is not null;
-            if (s.Build is not null && !noBuild && (build || !present)) await BuildServiceAsync(s, noCache: false, pull: false, ct).ConfigureAwait(false);
-            else if (!present && s.Build is null || s.PullPolicy == "always") await PullServiceAsync(s, ct).ConfigureAwait(false);
-            else if (!present) throw new ComposeException($"image {image} not found and --no-build given for service {s.Name}");
-            else continue;
+            var changed = false;
+            if (policy == PullPolicies.Always && s.Image is not null)
+            {
+                try
+                {
+                    await PullServiceAsync(s, ct).ConfigureAwait(false);
+                    present = changed = true;
+                }
+                catch (ComposeException) when (s.Build is not null && !noBuild) { }
+            }
+            if (s.Build is not null && !noBuild && (build || policy == PullPolicies.Build || !present))
+            {
+                await BuildServiceAsync(s, noCache: false, pull: false, ct).ConfigureAwait(false);
+                changed = true;
+            }
+            else if (!present)
+            {
+                if (s.Build is not null) throw new ComposeException($"image {image} not found and --no-build given for service {s.Name}");
+                if (policy == PullPolicies.Never) throw new ComposeException($"image {image} not found and pull policy is never for service {s.Name}");
+                await PullServiceAsync(s, ct).ConfigureAwait(false);
+                changed = true;
+            }
             // Built or pulled: the id is a new one.
-            _imageIds.TryRemove(image, out _);
+            if (changed) _imageIds.TryRemove(image, out _);
         }
     }
 
@@ -114,7 +140,7 @@ public sealed partial class ComposeEngine
     {
         var image = s.ImageName(project.Name);
         var (repo, tag) = SplitTag(image);
-        progress($" {s.Name} Pulling");
+        if (!QuietTransfers) progress($" {s.Name} Pulling");
         try
         {
             await foreach (var m in client.PullImageAsync(repo, tag, s.Platform, ct).ConfigureAwait(false))
@@ -124,7 +150,7 @@ public sealed partial class ComposeEngine
         {
             throw new ComposeException($"pulling {image} for service {s.Name}: {e.Message}");
         }
-        progress($" {s.Name} Pulled");
+        if (!QuietTransfers) progress($" {s.Name} Pulled");
     }
 
     public async Task PushAsync(IReadOnlyCollection<string> services, bool ignoreFailures, CancellationToken ct)
@@ -134,9 +160,9 @@ public sealed partial class ComposeEngine
             var (repo, tag) = SplitTag(s.ImageName(project.Name));
             try
             {
-                progress($" {s.Name} Pushing");
+                if (!QuietTransfers) progress($" {s.Name} Pushing");
                 await client.PushImageAsync(repo, tag, null, _ => { }, ct).ConfigureAwait(false);
-                progress($" {s.Name} Pushed");
+                if (!QuietTransfers) progress($" {s.Name} Pushed");
             }
             catch (WharfApiException e) when (ignoreFailures)
             {

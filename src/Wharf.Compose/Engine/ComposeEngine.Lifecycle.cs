@@ -100,8 +100,9 @@ public sealed partial class ComposeEngine
     /// <summary>down: containers (and orphans with --remove-orphans), the project's networks, volumes with -v, images with --rmi.</summary>
     public async Task DownAsync(bool volumes, string? rmi, bool removeOrphans, int? timeout, CancellationToken ct)
     {
-        var containers = await ContainersAsync(all: true, ct: ct).ConfigureAwait(false);
-        containers.AddRange(await ContainersAsync(all: true, oneOff: true, ct: ct).ConfigureAwait(false));
+        // Service and one-off containers in one listing; the project's networks asked for meanwhile.
+        var networks = ProjectNetworksAsync(ct);
+        var containers = await ContainersAsync(all: true, oneOff: null, ct: ct).ConfigureAwait(false);
         var known = project.Services.Concat(project.DisabledServices).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var orphans = containers.Where(c => !known.Contains(ServiceOf(c)) && !IsOneOff(c)).ToList();
         if (!removeOrphans)
@@ -114,9 +115,13 @@ public sealed partial class ComposeEngine
         // -v also takes the containers' anonymous volumes.
         await Task.WhenAll(containers.Select(c => RemoveContainerAsync(c, stop: false, volumes, null, ct))).ConfigureAwait(false);
 
-        foreach (var net in await ProjectNetworksAsync(ct).ConfigureAwait(false))
+        var keptOrphans = orphans.Count > 0 && !removeOrphans;
+        // With orphans kept, which networks still have containers is known only now.
+        var found = await networks.ConfigureAwait(false);
+        if (keptOrphans) found = await ProjectNetworksAsync(ct).ConfigureAwait(false);
+        foreach (var net in found)
         {
-            if (orphans.Count > 0 && !removeOrphans && net.Containers.Count > 0) continue;
+            if (keptOrphans && net.Containers.Count > 0) continue;
             Report("Network", net.Name, "Removing");
             try
             {

@@ -16,10 +16,12 @@ public sealed partial class ComposeEngine
         var named = Select(o.Services);
         var services = o.NoDeps ? named : DependencyGraph.WithDependencies(project, named);
         foreach (var (svc, _) in o.Scale) project.RequireService(svc);
-        await EnsureImagesAsync(services, o.Build, o.NoBuild, ct).ConfigureAwait(false);
-        await EnsureNetworksAsync(services, ct).ConfigureAwait(false);
-        await EnsureVolumesAsync(services, ct).ConfigureAwait(false);
-        var existing = await ContainersAsync(all: true, ct: ct).ConfigureAwait(false);
+        // The list of what exists is asked for while images are checked; networks and volumes are made only once
+        // every image is there (a failed pull or build leaves nothing behind), and side by side.
+        var listing = ContainersAsync(all: true, ct: ct);
+        await EnsureImagesAsync(services, o.Build, o.NoBuild, ct, o.Pull).ConfigureAwait(false);
+        await Task.WhenAll(EnsureNetworksAsync(services, ct), EnsureVolumesAsync(services, ct)).ConfigureAwait(false);
+        var existing = await listing.ConfigureAwait(false);
         await OrphansAsync(existing, o.RemoveOrphans, ct).ConfigureAwait(false);
         var tasks = new Dictionary<string, Task>(StringComparer.Ordinal);
         var inScope = services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);

@@ -17,13 +17,16 @@ public sealed partial class ComposeEngine(WharfClient client, ComposeProject pro
 
     void Report(string kind, string name, string what) => progress($" {kind} {name}  {what}");
 
-    /// <summary>The project's containers (not one-off ones unless asked), optionally of some services only, by service then number.</summary>
-    public async Task<List<ContainerSummary>> ContainersAsync(bool all, IEnumerable<string>? services = null, bool oneOff = false, CancellationToken ct = default)
+    /// <summary>
+    /// The project's containers (not one-off ones unless asked; both when <paramref name="oneOff"/> is null), optionally
+    /// of some services only, by service then number.
+    /// </summary>
+    public async Task<List<ContainerSummary>> ContainersAsync(bool all, IEnumerable<string>? services = null, bool? oneOff = false, CancellationToken ct = default)
     {
         var filters = new Filters().Add("label", Labels.Project + "=" + project.Name);
         var list = await client.ListContainersAsync(all: all, filters: filters, ct: ct).ConfigureAwait(false);
         var wanted = services?.ToHashSet(StringComparer.Ordinal);
-        return list.Where(c => IsOneOff(c) == oneOff)
+        return list.Where(c => oneOff is null || IsOneOff(c) == oneOff)
             .Where(c => wanted is null || wanted.Count == 0 || wanted.Contains(ServiceOf(c)))
             .OrderBy(ServiceOf, StringComparer.Ordinal).ThenBy(Number).ThenBy(Name, StringComparer.Ordinal).ToList();
     }

@@ -15,4 +15,6 @@ public sealed class UpOptions
     public int? WaitTimeoutSeconds { get; init; }
     public Dictionary<string, int> Scale { get; init; } = new(StringComparer.Ordinal);
     public int? Timeout { get; init; }
+    /// <summary>`--pull`: always, missing, never, build, or null (policy) for each service's pull_policy.</summary>
+    public string? Pull { get; init; }
 }

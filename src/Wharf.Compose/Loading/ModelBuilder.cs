@@ -221,6 +221,10 @@ internal static class ModelBuilder
         s.Devices.AddRange(StrList(m, "devices"));
         s.Platform = Str(m, "platform");
         s.PullPolicy = Str(m, "pull_policy");
+        if (s.PullPolicy is not null && !PullPolicies.IsValid(s.PullPolicy))
+            throw ComposeFileException.At(m["pull_policy"]!.Mark, $"{p}.pull_policy: invalid pull policy \"{s.PullPolicy}\" (always, never, missing, build, daily, weekly or every_<duration>)");
+        if (s.PullPolicy == "build" && m["build"] is null)
+            throw ComposeFileException.At(m["pull_policy"]!.Mark, $"{p}.pull_policy: build needs a build section");
         if (Str(m, "oom_score_adj") is { } oom) s.OomScoreAdj = int.Parse(oom, CultureInfo.InvariantCulture);
         s.GroupAdd.AddRange(StrList(m, "group_add"));
         s.MacAddress = Str(m, "mac_address");
