@@ -167,8 +167,8 @@ public sealed partial class ComposeEngine
                 {
                     if (st.Health is null)
                         throw new ComposeException($"dependency failed to start: container {Name(c)} has no healthcheck configured");
-                    if (st.Health.Status == "unhealthy") throw new ComposeException($"dependency failed to start: container {Name(c)} is unhealthy");
                     if (!st.Running) throw new ComposeException($"dependency failed to start: container {Name(c)} exited ({st.ExitCode})");
+                    if (st.Health.Status == "unhealthy") throw new ComposeException($"dependency failed to start: container {Name(c)} is unhealthy");
                     done &= st.Health.Status == "healthy";
                 }
                 else
@@ -204,8 +204,9 @@ public sealed partial class ComposeEngine
                     foreach (var c in containers)
                     {
                         var st = (await client.InspectContainerAsync(c.Id, ct: cts.Token).ConfigureAwait(false)).State ?? new ContainerState();
-                        if (st.Health?.Status == "unhealthy") throw new ComposeException($"container {Name(c)} is unhealthy");
+                        // An exit first: a stopped container's health reads unhealthy, the exit says more.
                         if (!st.Running) throw new ComposeException($"container {Name(c)} exited ({st.ExitCode})");
+                        if (st.Health?.Status == "unhealthy") throw new ComposeException($"container {Name(c)} is unhealthy");
                         ok &= st.Health is null || st.Health.Status == "healthy";
                     }
                     if (ok) return;
