@@ -112,8 +112,9 @@ internal static class ComposeLifecycleCommands
         var engine = s.Engine(ctx, project);
         engine.BuildOutput = line => ctx.Err.Write(line);
         engine.QuietTransfers = ctx.Flags.GetBool("quiet-pull");
-        var containers = await engine.UpAsync(o, ctx.Cancel).ConfigureAwait(false);
+        await engine.UpAsync(o, ctx.Cancel).ConfigureAwait(false);
         if (detach) return 0;
+        var containers = await engine.ContainersAsync(all: true, ct: ctx.Cancel).ConfigureAwait(false);
 
         // Attached: follow the logs of the services asked for (all when none), stop everything on Ctrl-C.
         var shown = o.Services.Count == 0 || ctx.Flags.GetBool("attach-dependencies")

@@ -10,8 +10,9 @@ public sealed partial class ComposeEngine
     /// <summary>
     /// Creates what is missing, recreates containers whose config hash changed, removes surplus replicas,
     /// and starts services in dependency order, independent ones in parallel, honouring depends_on conditions.
+    /// Returns nothing: `up -d` needs no listing after the work, attached `up` asks for one.
     /// </summary>
-    public async Task<List<ContainerSummary>> UpAsync(UpOptions o, CancellationToken ct)
+    public async Task UpAsync(UpOptions o, CancellationToken ct)
     {
         var named = Select(o.Services);
         var services = o.NoDeps ? named : DependencyGraph.WithDependencies(project, named);
@@ -41,7 +42,6 @@ public sealed partial class ComposeEngine
         }
         await Task.WhenAll(tasks.Values).ConfigureAwait(false);
         if (o.Wait) await WaitHealthyAsync(named, o.WaitTimeoutSeconds, ct).ConfigureAwait(false);
-        return await ContainersAsync(all: true, ct: ct).ConfigureAwait(false);
     }
 
     async Task OrphansAsync(List<ContainerSummary> existing, bool remove, CancellationToken ct)
