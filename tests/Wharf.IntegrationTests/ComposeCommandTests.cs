@@ -45,6 +45,7 @@ public sealed class ComposeCommandTests(DaemonFixture fx) : IClassFixture<Daemon
         }, [0x03])], () => watch.WaitForAsync("ctrlc-web-1  Stopped", TimeSpan.FromSeconds(60)));
         var r = await ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], D.Env(), input, TimeSpan.FromMinutes(2), watch);
         var text = watch.Text;
+        Assert.Contains("Attaching to ctrlc-db-1, ctrlc-web-1", text);
         // Each container's prefix in its own colour, the line after it.
         Assert.Matches("\u001b\\[3\\d(;1)?mctrlc-web-1\\s+\\| \u001b\\[0mweb says hi", text);
         Assert.Matches("\u001b\\[3\\d(;1)?mctrlc-db-1\\s+\\| \u001b\\[0mdb says hi", text);

@@ -121,6 +121,7 @@ internal static class ComposeLifecycleCommands
             ? containers
             : containers.Where(c => o.Services.Contains(ComposeEngine.ServiceOf(c))).ToList();
         var printer = new LogPrinter(ctx, s.Colors(ctx) && !ctx.Flags.GetBool("no-color"), !ctx.Flags.GetBool("no-log-prefix"));
+        ctx.Out.Write("Attaching to " + string.Join(", ", shown.Select(ComposeEngine.Name)) + "\n");
         var exitCode = 0;
         using var stopAll = new CancellationTokenSource();
         var follow = printer.FollowAsync(engine, shown, ctx.Flags.GetBool("timestamps"), tail: null, (c, code) =>
