@@ -28,6 +28,12 @@ public sealed class CliApp
     /// <summary>Set while a command forwards signals to a container: Ctrl-C must not cancel the CLI then.</summary>
     public bool ProxySignals { get; set; }
 
+    /// <summary>
+    /// A command winding down after a first Ctrl-C may take the second: `compose up` kills what it was stopping.
+    /// Null leaves a second Ctrl-C its default action (the CLI ends).
+    /// </summary>
+    public Action? OnSecondInterrupt { get; set; }
+
     /// <summary>Help text width (docker: terminal width - 1, or 79).</summary>
     public int HelpColumns { get; set; } = 79;
 

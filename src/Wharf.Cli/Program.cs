@@ -24,7 +24,15 @@ using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
         ctx.Cancel = true;
         return;
     }
-    if (cts.IsCancellationRequested) return;
+    if (cts.IsCancellationRequested)
+    {
+        if (app.OnSecondInterrupt is { } force)
+        {
+            ctx.Cancel = true;
+            force();
+        }
+        return;
+    }
     ctx.Cancel = true;
     cts.Cancel();
 });

@@ -60,6 +60,34 @@ public sealed class ComposeCommandTests(DaemonFixture fx) : IClassFixture<Daemon
     }
 
     [Fact]
+    public async Task A_second_ctrl_c_kills_what_the_first_is_stopping()
+    {
+        var p = new ComposeProjectDir(D, "force");
+        // SIGTERM ignored: the graceful stop would wait the whole minute.
+        p.Write("docker-compose.yml", """
+            services:
+              stubborn:
+                image: busybox
+                command: sh -c 'trap "" TERM; echo ignoring TERM; exec sleep 1d'
+            """);
+        var watch = new OutputWatch();
+        var command = string.Join(' ', new[] { Repo.Wharf, "compose", "-p", p.Name, "-f", p.File(), "up", "-t", "60" }.Select(Quote));
+        var input = new ScriptedInput([
+            (() => watch.WaitForAsync("ignoring TERM", TimeSpan.FromSeconds(60)), [0x03]),
+            (() => watch.WaitForAsync("force-stubborn-1  Stopping", TimeSpan.FromSeconds(30)), [0x03]),
+        ], () => watch.WaitForAsync("force-stubborn-1  Killed", TimeSpan.FromSeconds(30)));
+        var started = DateTime.UtcNow;
+        var r = await ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], D.Env(), input, TimeSpan.FromMinutes(2), watch);
+        Assert.True(r.ExitCode == 130, $"exit {r.ExitCode}: {watch.Text}");
+        Assert.Contains("Gracefully stopping...", watch.Text);
+        Assert.Contains("force-stubborn-1  Killed", watch.Text);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(50), $"took {DateTime.UtcNow - started}: the stop was not cut short");
+        Assert.Equal("exited", await StateAsync("force-stubborn-1"));
+        Assert.Equal("137", (await Ok(D.DockerAsync("inspect", "-f", "{{.State.ExitCode}}", "force-stubborn-1"), "exit code")).Trim());
+        await Ok(p.WharfAsync("down", "-t", "0"), "down");
+    }
+
+    [Fact]
     public async Task Bind_mounts_are_relative_to_the_file_short_and_long_read_only_and_tmpfs()
     {
         var p = new ComposeProjectDir(D, "binds");

@@ -144,7 +144,21 @@ internal static class ComposeLifecycleCommands
             await ctx.Out.FlushAsync().ConfigureAwait(false);
             if (ctx.Cancel.IsCancellationRequested) ctx.Err.Write("Gracefully stopping... (press Ctrl+C again to force)\n");
             else ctx.Err.Write("Aborting on container exit...\n");
-            await s.Engine(ctx, project).StopAsync([], o.Timeout, CancellationToken.None).ConfigureAwait(false);
+            // A second Ctrl-C kills what is still being stopped.
+            using var forced = new CancellationTokenSource();
+            ctx.App.OnSecondInterrupt = forced.Cancel;
+            try
+            {
+                await s.Engine(ctx, project).StopAsync([], o.Timeout, forced.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (forced.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
+            {
+                await s.Engine(ctx, project).KillAsync([], null, CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                ctx.App.OnSecondInterrupt = null;
+            }
             if (ctx.Cancel.IsCancellationRequested) return 130;
             // The other containers' last lines still come: their logs end with their stop.
             try { await follow.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }

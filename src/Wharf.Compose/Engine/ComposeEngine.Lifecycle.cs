@@ -57,7 +57,14 @@ public sealed partial class ComposeEngine
         await Task.WhenAll(containers.Select(async c =>
         {
             Report("Container", Name(c), "Killing");
-            await client.KillContainerAsync(c.Id, signal, ct).ConfigureAwait(false);
+            try
+            {
+                await client.KillContainerAsync(c.Id, signal, ct).ConfigureAwait(false);
+            }
+            catch (WharfApiException e) when (e.StatusCode == 409)
+            {
+                // It ended between the listing and the signal: what a kill wanted.
+            }
             Report("Container", Name(c), "Killed");
         })).ConfigureAwait(false);
     }
