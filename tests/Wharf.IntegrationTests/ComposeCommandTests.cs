@@ -1,5 +1,6 @@
 using System.Text;
 using Wharf.IntegrationTests.Infrastructure;
+using static Wharf.IntegrationTests.ComposeProjectDir;
 
 namespace Wharf.IntegrationTests;
 
@@ -11,16 +12,7 @@ public sealed class ComposeCommandTests(DaemonFixture fx) : IClassFixture<Daemon
 {
     private WharfDaemon D => fx.Daemon;
 
-    static async Task<string> Ok(Task<ProcessResult> run, string what)
-    {
-        var r = await run;
-        Assert.True(r.ExitCode == 0, $"{what} failed: {r}");
-        return r.Stdout;
-    }
-
     async Task<string> StateAsync(string name) => (await Ok(D.DockerAsync("inspect", "-f", "{{.State.Status}}", name), "inspect " + name)).Trim();
-
-    static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
 
     [Fact]
     public async Task Attached_up_under_a_terminal_colours_the_prefixes_and_ctrl_c_stops_the_containers()
@@ -36,14 +28,13 @@ public sealed class ComposeCommandTests(DaemonFixture fx) : IClassFixture<Daemon
                 command: sh -c 'echo db says hi; exec sleep 1d'
             """);
         var watch = new OutputWatch();
-        var command = string.Join(' ', new[] { Repo.Wharf, "compose", "-p", p.Name, "-f", p.File(), "up", "-t", "1" }.Select(Quote));
         // ^C once both services have logged: the terminal turns it into SIGINT for the CLI.
         var input = new ScriptedInput([(async () =>
         {
             await watch.WaitForAsync("web says hi", TimeSpan.FromSeconds(60));
             await watch.WaitForAsync("db says hi", TimeSpan.FromSeconds(30));
         }, [0x03])], () => watch.WaitForAsync("ctrlc-web-1  Stopped", TimeSpan.FromSeconds(60)));
-        var r = await ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], D.Env(), input, TimeSpan.FromMinutes(2), watch);
+        var r = await p.WharfUnderTerminalAsync(watch, input, "up", "-t", "1");
         var text = watch.Text;
         Assert.Contains("Attaching to ctrlc-db-1, ctrlc-web-1", text);
         // Each container's prefix in its own colour, the line after it.
@@ -71,13 +62,12 @@ public sealed class ComposeCommandTests(DaemonFixture fx) : IClassFixture<Daemon
                 command: sh -c 'trap "" TERM; echo ignoring TERM; exec sleep 1d'
             """);
         var watch = new OutputWatch();
-        var command = string.Join(' ', new[] { Repo.Wharf, "compose", "-p", p.Name, "-f", p.File(), "up", "-t", "60" }.Select(Quote));
         var input = new ScriptedInput([
             (() => watch.WaitForAsync("ignoring TERM", TimeSpan.FromSeconds(60)), [0x03]),
             (() => watch.WaitForAsync("force-stubborn-1  Stopping", TimeSpan.FromSeconds(30)), [0x03]),
         ], () => watch.WaitForAsync("force-stubborn-1  Killed", TimeSpan.FromSeconds(30)));
         var started = DateTime.UtcNow;
-        var r = await ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], D.Env(), input, TimeSpan.FromMinutes(2), watch);
+        var r = await p.WharfUnderTerminalAsync(watch, input, "up", "-t", "60");
         Assert.True(r.ExitCode == 130, $"exit {r.ExitCode}: {watch.Text}");
         Assert.Contains("Gracefully stopping...", watch.Text);
         Assert.Contains("force-stubborn-1  Killed", watch.Text);

@@ -33,6 +33,22 @@ public sealed class ComposeProjectDir
     public Task<ProcessResult> WharfFileAsync(string file, params string[] args) =>
         _d.WharfAsync(["compose", "-p", Name, "-f", File(file), .. args], null, TimeSpan.FromMinutes(3));
 
+    /// <summary>`wharf compose -p NAME -f FILE args...` under a pseudo-terminal (`script`), typing as <paramref name="input"/> says.</summary>
+    public Task<ProcessResult> WharfUnderTerminalAsync(OutputWatch watch, ScriptedInput input, params string[] args)
+    {
+        static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+        var command = string.Join(' ', new[] { Repo.Wharf, "compose", "-p", Name, "-f", File() }.Concat(args).Select(Quote));
+        return ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], _d.Env(), input, TimeSpan.FromMinutes(2), watch);
+    }
+
+    /// <summary>The command's output; a failed assertion naming <paramref name="what"/> unless it exited 0.</summary>
+    public static async Task<string> Ok(Task<ProcessResult> run, string what)
+    {
+        var r = await run;
+        Assert.True(r.ExitCode == 0, $"{what} failed: {r}");
+        return r.Stdout;
+    }
+
     /// <summary>Debian's docker-compose 1.29 (Python, docker-py) against the daemon.</summary>
     public Task<ProcessResult> DockerComposeV1Async(params string[] args) =>
         ProcessRunner.RunAsync("docker-compose", ["-p", Name, "-f", File(), .. args], _d.Env(), null, TimeSpan.FromMinutes(3));

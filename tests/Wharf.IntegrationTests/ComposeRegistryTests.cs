@@ -1,4 +1,5 @@
 using Wharf.IntegrationTests.Infrastructure;
+using static Wharf.IntegrationTests.ComposeProjectDir;
 
 namespace Wharf.IntegrationTests;
 
@@ -6,13 +7,6 @@ namespace Wharf.IntegrationTests;
 public sealed class ComposeRegistryTests(DaemonFixture fx) : IClassFixture<DaemonFixture>
 {
     private WharfDaemon D => fx.Daemon;
-
-    static async Task<string> Ok(Task<ProcessResult> run, string what)
-    {
-        var r = await run;
-        Assert.True(r.ExitCode == 0, $"{what} failed: {r}");
-        return r.Stdout;
-    }
 
     async Task<string> LabelAsync(string image) =>
         (await Ok(D.DockerAsync("image", "inspect", "-f", "{{index .Config.Labels \"v\"}}", image), "image inspect " + image)).Trim();
