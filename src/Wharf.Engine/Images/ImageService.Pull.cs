@@ -156,7 +156,12 @@ public sealed partial class ImageService
             var refs = new List<string>();
             if (r.Tag is not null) refs.Add(r.ToString());
             refs.Add((r with { Tag = null, Digest = m.TopDigest }).ToString());
-            await RecordImageAsync(records, record, tx => { foreach (var name in refs) _db.SetRef(tx, name, id); }, ct);
+            await RecordImageAsync(records, record, tx =>
+            {
+                foreach (var name in refs) _db.SetRef(tx, name, id);
+                // An image already present keeps its row: the manifest just pulled becomes the one a push sends back.
+                _db.SetManifestDigest(tx, id, manifestDigest);
+            }, ct);
         }
         catch
         {
