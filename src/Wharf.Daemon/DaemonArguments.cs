@@ -39,6 +39,8 @@ public static class DaemonArguments
               --shim-dir string           Directory of container shim state
               --dns list                  Upstream DNS servers for containers
               --default-registry string   Registry that short image names resolve against (default "docker.io")
+              --registry-certs-dir list   Directories of per-registry CAs and client certificates, <dir>/<host:port>/
+                                          (default [/etc/wharf/certs.d,/etc/docker/certs.d])
           -v, --version                   Print version information and quit
           -h, --help                      Print usage
         """;
@@ -100,6 +102,7 @@ public static class DaemonArguments
                 case "--shim-dir": o.ShimDirectory = Value(); set.Add("shim-dir"); break;
                 case "--dns": o.Dns.Add(Value()); set.Add("dns"); break;
                 case "--default-registry": o.DefaultRegistry = Value(); set.Add("default-registry"); break;
+                case "--registry-certs-dir": o.RegistryCertsDirs = set.Add("registry-certs-dirs") ? [Value()] : [.. o.RegistryCertsDirs, Value()]; break;
                 case "-v" or "--version":
                     Console.WriteLine($"Wharf version {WharfVersion.Version}, build {WharfVersion.GitCommit}");
                     exitAfter = true;

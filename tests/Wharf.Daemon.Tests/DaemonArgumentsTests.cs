@@ -5,6 +5,15 @@ namespace Wharf.Daemon.Tests;
 public class DaemonArgumentsTests
 {
     [Fact]
+    public void Registry_certs_dirs_replace_the_defaults_and_accumulate()
+    {
+        var o = new DaemonOptions();
+        Assert.Equal(["/etc/wharf/certs.d", "/etc/docker/certs.d"], o.RegistryCertsDirs);
+        DaemonArguments.Parse(["--registry-certs-dir", "/a", "--registry-certs-dir=/b"], o, out _);
+        Assert.Equal(["/a", "/b"], o.RegistryCertsDirs);
+    }
+
+    [Fact]
     public void Parses_dockerd_style_flags()
     {
         var o = new DaemonOptions();

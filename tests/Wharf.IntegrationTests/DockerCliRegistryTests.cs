@@ -62,7 +62,7 @@ public sealed partial class DockerCliRegistryTests(DaemonFixture fx) : IClassFix
     }
 
     [Theory]
-    [InlineData("gzip", "gzip", "application/vnd.oci.image.layer.v1.tar+gzip")]
+    [InlineData("gzip", "gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip")]
     [InlineData("zstd", "zstd", "application/vnd.oci.image.layer.v1.tar+zstd")]
     public async Task Gzip_and_zstd_layers_go_up_and_come_back_compressed(string tool, string tag, string mediaType)
     {

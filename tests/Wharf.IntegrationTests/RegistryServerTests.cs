@@ -107,6 +107,14 @@ public sealed class RegistryServerTests : IAsyncLifetime
 
         var status = await ProcessRunner.RunAsync("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--noproxy", "*", "-u", "alice:wrong", $"{s.Url}/v2/"]);
         Assert.Equal("401", status.Stdout);
+
+        // The operator's side: each refusal is one line naming the user, never a stack trace or a 500.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!s.Log.Contains("user=alice GET /v2/: 401 UNAUTHORIZED incorrect username or password") && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Contains("user=alice GET /v2/: 401 UNAUTHORIZED incorrect username or password", s.Log);
+        Assert.Contains("user=alice GET /token?", s.Log);
+        Assert.DoesNotContain(" at Wharf.", s.Log);
+        Assert.DoesNotContain(": 500 ", s.Log);
     }
 
     [Fact]

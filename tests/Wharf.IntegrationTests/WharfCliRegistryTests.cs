@@ -56,6 +56,32 @@ public sealed class WharfCliRegistryTests(DaemonFixture fx) : IClassFixture<Daem
     }
 
     [Fact]
+    public async Task Compose_pull_and_pull_policy_use_the_login()
+    {
+        await using var reg = await LocalRegistry.StartAsync(auth: true);
+        var name = $"{reg.Host}/composed/busybox:1";
+        await Ok(D, "tag", "busybox:latest", name);
+        var login = await D.WharfAsync(["login", "-u", reg.User!, "--password-stdin", reg.Host], new MemoryStream(Encoding.UTF8.GetBytes(reg.Password!)));
+        Assert.True(login.ExitCode == 0, login.ToString());
+        await Ok(D, "push", name);
+        await Ok(D, "rmi", name);
+        var p = new ComposeProjectDir(D, "regauth").Write("docker-compose.yml",
+            $"services:\n  app:\n    image: {name}\n    command: [\"true\"]\n    pull_policy: always\n");
+        var pull = await p.WharfAsync("pull");
+        Assert.True(pull.ExitCode == 0, pull.ToString());
+        await Ok(D, "image", "inspect", name);
+        var up = await p.WharfAsync("up", "-d");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        await p.WharfAsync("down");
+
+        await Ok(D, "logout", reg.Host);
+        await Ok(D, "rmi", name);
+        var anonymous = await p.WharfAsync("pull");
+        Assert.NotEqual(0, anonymous.ExitCode);
+        Assert.Contains("no basic auth credentials", anonymous.Stderr);
+    }
+
+    [Fact]
     public async Task Credentials_from_a_docker_login_are_used()
     {
         await using var reg = await LocalRegistry.StartAsync(auth: true);

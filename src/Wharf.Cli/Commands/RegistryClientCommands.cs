@@ -36,7 +36,7 @@ internal static class RegistryClientCommands
             catch (FormatException e) { throw new CliException(e.Message); }
         }
         var tag = all ? null : reference.Digest ?? reference.Tag ?? "latest";
-        var auth = Credentials(ctx).Get(CredentialStore.HostOfImage(name));
+        var auth = AuthFor(ctx, name);
         var stream = ctx.Client.PullImageAsync(name, tag, platform, auth, ctx.Cancel);
         bool quiet = ctx.Flags.GetBool("quiet");
         await ProgressDisplay.DisplayAsync(stream, quiet ? TextWriter.Null : ctx.Out, ctx.Console.OutIsTerminal, ctx.Cancel).ConfigureAwait(false);
@@ -64,7 +64,7 @@ internal static class RegistryClientCommands
         if (all && reference.Tag is not null) throw new CliException("tag can't be used with --all-tags/-a");
         // As docker 20.10+: a name without a tag pushes :latest, -a every tag.
         var tag = all ? null : reference.Tag ?? "latest";
-        var auth = Credentials(ctx).Get(CredentialStore.HostOfImage(name));
+        var auth = AuthFor(ctx, name);
         var stream = ctx.Client.PushImageAsync(name, tag, auth, ctx.Cancel);
         bool quiet = ctx.Flags.GetBool("quiet");
         await ProgressDisplay.DisplayAsync(stream, quiet ? TextWriter.Null : ctx.Out, ctx.Console.OutIsTerminal, ctx.Cancel).ConfigureAwait(false);
@@ -122,8 +122,10 @@ internal static class RegistryClientCommands
         var response = await ctx.Client.LoginAsync(new AuthConfig { Username = user, Password = password, ServerAddress = server }, ctx.Cancel)
             .ConfigureAwait(false);
         var store = Credentials(ctx);
-        store.Save(host, user, password);
-        ctx.Err.Write($"WARNING! Your credentials are stored unencrypted in '{store.ConfigPath}'.\n");
+        CredentialHelper? helper;
+        try { helper = store.Save(host, user, password); }
+        catch (FormatException e) { throw new CliException(e.Message); }
+        if (helper is null) ctx.Err.Write($"WARNING! Your credentials are stored unencrypted in '{store.ConfigPath}'.\n");
         ctx.Out.Write((string.IsNullOrEmpty(response.Status) ? "Login Succeeded" : response.Status) + "\n");
         return 0;
     }
@@ -138,7 +140,10 @@ internal static class RegistryClientCommands
     {
         var host = ctx.Args.Count > 0 ? CredentialStore.HostOf(ctx.Args[0]) : "docker.io";
         var server = CredentialStore.KeyFor(host);
-        if (Credentials(ctx).Remove(host)) ctx.Out.Write($"Removing login credentials for {server}\n");
+        bool removed;
+        try { removed = Credentials(ctx).Remove(host); }
+        catch (FormatException e) { throw new CliException(e.Message); }
+        if (removed) ctx.Out.Write($"Removing login credentials for {server}\n");
         else ctx.Out.Write($"Not logged in to {server}\n");
         return Task.FromResult(0);
     }

@@ -137,7 +137,11 @@ internal sealed class ComposeSession(CommandContext composeCtx)
     }
 
     public ComposeEngine Engine(CommandContext ctx, ComposeProject? project = null) =>
-        new(ctx.Client, project ?? Project, line => ctx.Err.Write(line + "\n"));
+        new(ctx.Client, project ?? Project, line => ctx.Err.Write(line + "\n"))
+        {
+            Credentials = image => ImageReference.TryParse(image, out var r, out _)
+                ? Commands.RegistryClientCommands.AuthFor(ctx, ImageReference.Normalize(r!.Name)) : null,
+        };
 
     public bool Colors(CommandContext ctx) => Flags.GetStringOrEmpty("ansi") switch
     {

@@ -8,7 +8,9 @@ namespace Wharf.Cli.Registry;
 /// <summary>
 /// Registry credentials in a docker-compatible config.json: `{"auths": {"host": {"auth": base64(user:pass)}}}`.
 /// Written to the wharf config directory (~/.wharf); read from there, then from the docker CLI's (~/.docker),
-/// so a `docker login` is honoured too. Other keys of the file are kept as they are.
+/// so a `docker login` is honoured too. Other keys of the file are kept as they are. A credential helper named by
+/// `credHelpers` (per registry) or `credsStore` (all registries) in either file holds the secrets instead: the file
+/// then only records the registry, as Docker does.
 /// </summary>
 public sealed class CredentialStore(string configDir, string? dockerConfigDir)
 {
@@ -26,12 +28,39 @@ public sealed class CredentialStore(string configDir, string? dockerConfigDir)
     /// <summary>The registry host of a normalized image name (`docker.io/library/busybox` → docker.io).</summary>
     public static string HostOfImage(string normalizedName) => normalizedName[..normalizedName.IndexOf('/')];
 
-    /// <summary>Stored credentials for a host, or null.</summary>
+    IEnumerable<string> ConfigPaths => dockerConfigDir is null ? [ConfigPath] : [ConfigPath, Path.Combine(dockerConfigDir, "config.json")];
+
+    /// <summary>The credential helper for a host: `credHelpers` then `credsStore`, of the first file that names one; or null.</summary>
+    public CredentialHelper? HelperFor(string host)
+    {
+        foreach (var path in ConfigPaths)
+        {
+            if (Load(path, throwOnError: path == ConfigPath) is not { } root) continue;
+            if (root["credHelpers"] is JsonObject helpers)
+                foreach (var (key, value) in helpers)
+                    if (SameHost(key, host) && value is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } name)
+                        return new CredentialHelper(name);
+            if (Str(root, "credsStore") is { Length: > 0 } store) return new CredentialHelper(store);
+        }
+        return null;
+    }
+
+    /// <summary>Stored credentials for a host (from its credential helper, else the files), or null.</summary>
     public AuthConfig? Get(string host)
     {
-        foreach (var path in new[] { ConfigPath, dockerConfigDir is null ? null : Path.Combine(dockerConfigDir, "config.json") })
+        var key = KeyFor(HostOf(host));
+        if (HelperFor(host) is { } helper && helper.Get(key) is { } found)
+            return found.Username == CredentialHelper.TokenUser
+                ? new AuthConfig { ServerAddress = key, IdentityToken = found.Secret }
+                : new AuthConfig { ServerAddress = key, Username = found.Username, Password = found.Secret };
+        return GetFromFiles(host);
+    }
+
+    AuthConfig? GetFromFiles(string host)
+    {
+        foreach (var path in ConfigPaths)
         {
-            if (path is null || Load(path, throwOnError: path == ConfigPath) is not { } root || root["auths"] is not JsonObject auths) continue;
+            if (Load(path, throwOnError: path == ConfigPath) is not { } root || root["auths"] is not JsonObject auths) continue;
             foreach (var (key, value) in auths)
             {
                 if (value is not JsonObject entry || !SameHost(key, host)) continue;
@@ -52,22 +81,29 @@ public sealed class CredentialStore(string configDir, string? dockerConfigDir)
         return null;
     }
 
-    public void Save(string host, string username, string password)
+    /// <summary>Stores a login: with the host's credential helper (returned) when there is one, else in the file.</summary>
+    public CredentialHelper? Save(string host, string username, string password)
     {
+        var helper = HelperFor(host);
+        helper?.Store(KeyFor(HostOf(host)), username, password);
         var root = Load(ConfigPath, throwOnError: true) ?? new JsonObject();
         if (root["auths"] is not JsonObject auths) root["auths"] = auths = new JsonObject();
         foreach (var k in auths.Select(a => a.Key).Where(k => SameHost(k, host)).ToList()) auths.Remove(k);
-        auths[KeyFor(host)] = new JsonObject { ["auth"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(username + ":" + password)) };
+        auths[KeyFor(host)] = helper is not null
+            ? new JsonObject()
+            : new JsonObject { ["auth"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(username + ":" + password)) };
         Write(root);
+        return helper;
     }
 
     /// <summary>Forgets a host's credentials; false when there were none.</summary>
     public bool Remove(string host)
     {
+        bool erased = HelperFor(host)?.Erase(KeyFor(HostOf(host))) ?? false;
         var root = Load(ConfigPath, throwOnError: true);
-        if (root?["auths"] is not JsonObject auths) return false;
+        if (root?["auths"] is not JsonObject auths) return erased;
         var keys = auths.Select(a => a.Key).Where(k => SameHost(k, host)).ToList();
-        if (keys.Count == 0) return false;
+        if (keys.Count == 0) return erased;
         foreach (var k in keys) auths.Remove(k);
         Write(root);
         return true;

@@ -114,18 +114,4 @@ public static class EngineCalls
             else if (m.Status is { } st) output(st + "\n");
         }
     }
-
-    /// <summary>POST /images/{name}/push?tag=.</summary>
-    public static async Task PushImageAsync(this WharfClient c, string name, string? tag, string? auth, Action<string> output, CancellationToken ct)
-    {
-        var path = "/images/" + Uri.EscapeDataString(name) + "/push" + (tag is null ? "" : "?tag=" + Uri.EscapeDataString(tag));
-        IEnumerable<KeyValuePair<string, string>> headers = [new("X-Registry-Auth", auth ?? "e30=")];
-        using var res = await c.SendAsync(HttpMethod.Post, path, null, stream: true, ct: ct, headers: headers).ConfigureAwait(false);
-        await using var body = await res.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await foreach (var m in WharfClient.ReadJsonLinesAsync(body, WharfJsonContext.Default.ProgressMessage, ct).ConfigureAwait(false))
-        {
-            if (m.Error is { Length: > 0 } err) throw new WharfApiException(500, err);
-            if (m.Status is { } st) output((m.Id is null ? "" : m.Id + ": ") + st);
-        }
-    }
 }

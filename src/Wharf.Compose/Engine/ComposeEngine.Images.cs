@@ -143,7 +143,7 @@ public sealed partial class ComposeEngine
         if (!QuietTransfers) progress($" {s.Name} Pulling");
         try
         {
-            await foreach (var m in client.PullImageAsync(repo, tag, s.Platform, ct).ConfigureAwait(false))
+            await foreach (var m in client.PullImageAsync(repo, tag, s.Platform, AuthFor(image), ct).ConfigureAwait(false))
                 if (m.Error is { Length: > 0 } err) throw new ComposeException($"pulling {image} for service {s.Name}: {err}");
         }
         catch (WharfApiException e)
@@ -157,11 +157,13 @@ public sealed partial class ComposeEngine
     {
         foreach (var s in Select(services).Where(s => s.Build is not null || s.Image is not null))
         {
-            var (repo, tag) = SplitTag(s.ImageName(project.Name));
+            var image = s.ImageName(project.Name);
+            var (repo, tag) = SplitTag(image);
             try
             {
                 if (!QuietTransfers) progress($" {s.Name} Pushing");
-                await client.PushImageAsync(repo, tag, null, _ => { }, ct).ConfigureAwait(false);
+                await foreach (var m in client.PushImageAsync(repo, tag, AuthFor(image), ct).ConfigureAwait(false))
+                    if (m.Error is { Length: > 0 } err) throw new WharfApiException(500, err);
                 if (!QuietTransfers) progress($" {s.Name} Pushed");
             }
             catch (WharfApiException e) when (ignoreFailures)

@@ -24,6 +24,8 @@ public sealed class DaemonOptions
     public List<string> InsecureRegistries { get; set; } = [];
     /// <summary>Pull mirrors for registries other than docker.io: {"quay.io": ["https://mirror.local"]}.</summary>
     public Dictionary<string, List<string>> RegistryHostMirrors { get; set; } = [];
+    /// <summary>Where a registry's own CAs and client certificates live: &lt;dir&gt;/&lt;host:port&gt;/{*.crt, *.cert, *.key}, first match wins.</summary>
+    public List<string> RegistryCertsDirs { get; set; } = ["/etc/wharf/certs.d", "/etc/docker/certs.d"];
     public string? Bip { get; set; }
     public List<AddressPool> DefaultAddressPools { get; set; } = [];
     public string DefaultRuntime { get; set; } = "runc";

@@ -14,8 +14,9 @@ namespace Wharf.Engine.Distribution;
 public sealed class RegistryClient
 {
     private const int Attempts = 3;
-    private static readonly HttpClient Verifying = CreateHttp(skipVerify: false);
-    private static readonly HttpClient Trusting = CreateHttp(skipVerify: true);
+    private static readonly HttpClient Verifying = CreateHttp(null);
+    private static readonly HttpClient Trusting = CreateHttp(new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true });
+    private static readonly ConcurrentDictionary<string, (string Fingerprint, HttpClient Http)> WithCertificates = new();
     private static readonly ConcurrentDictionary<string, Uri> ResolvedBases = new();
     private static readonly TokenCache Tokens = new();
 
@@ -29,7 +30,17 @@ public sealed class RegistryClient
     {
         _endpoint = endpoint;
         _credentials = credentials;
-        _http = endpoint.SkipTlsVerify ? Trusting : Verifying;
+        _http = endpoint.SkipTlsVerify ? Trusting : endpoint.CertsDirectory is { } dir ? ForCertificates(dir) : Verifying;
+    }
+
+    /// <summary>A client that trusts a registry's certs.d directory, made again when the directory's files change.</summary>
+    private static HttpClient ForCertificates(string directory)
+    {
+        var fingerprint = RegistryCertificates.Fingerprint(directory);
+        if (WithCertificates.TryGetValue(directory, out var known) && known.Fingerprint == fingerprint) return known.Http;
+        var http = CreateHttp(RegistryCertificates.Load(directory).SslOptions());
+        WithCertificates[directory] = (fingerprint, http);
+        return http;
     }
 
     public RegistryEndpoint Endpoint => _endpoint;
@@ -221,7 +232,8 @@ public sealed class RegistryClient
                     _ => se.Message,
                 };
             if (x is System.Security.Authentication.AuthenticationException ae)
-                return "tls: " + (ae.InnerException?.Message ?? ae.Message) + " (add the registry to insecure-registries to skip verification)";
+                return "tls: " + (ae.InnerException?.Message ?? ae.Message) +
+                    " (put the registry's CA in /etc/docker/certs.d/<host:port>/ca.crt, or add it to insecure-registries to skip verification)";
         }
         return e.Message;
     }
@@ -248,7 +260,7 @@ public sealed class RegistryClient
         }
     }
 
-    private static HttpClient CreateHttp(bool skipVerify)
+    private static HttpClient CreateHttp(SslClientAuthenticationOptions? ssl)
     {
         var handler = new SocketsHttpHandler
         {
@@ -262,8 +274,7 @@ public sealed class RegistryClient
             MaxConnectionsPerServer = 16,
             ConnectCallback = ConnectAsync,
         };
-        if (skipVerify)
-            handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true };
+        if (ssl is not null) handler.SslOptions = ssl;
         var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("wharf/0.1");
         return http;

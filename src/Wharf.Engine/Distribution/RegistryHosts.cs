@@ -4,7 +4,8 @@ using Wharf.Engine.Configuration;
 namespace Wharf.Engine.Distribution;
 
 /// <summary>Where requests for one registry go: a base URL, whether TLS is verified, whether plain http may be tried.</summary>
-public sealed record RegistryEndpoint(Uri BaseUri, bool SkipTlsVerify, bool HttpFallback, bool IsMirror)
+/// <remarks><see cref="CertsDirectory"/> is the registry's certs.d directory (its own CAs and client certificates), if it has one.</remarks>
+public sealed record RegistryEndpoint(Uri BaseUri, bool SkipTlsVerify, bool HttpFallback, bool IsMirror, string? CertsDirectory = null)
 {
     public string Host => BaseUri.IsDefaultPort ? BaseUri.Host : $"{BaseUri.Host}:{BaseUri.Port}";
 }
@@ -44,16 +45,21 @@ public sealed class RegistryHosts(DaemonOptions options)
         if (host.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || host.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             return MirrorEndpoint(host) with { IsMirror = false };
         bool insecure = IsInsecure(host);
-        return new RegistryEndpoint(new Uri("https://" + host + "/"), insecure, insecure, false);
+        return new RegistryEndpoint(new Uri("https://" + host + "/"), insecure, insecure, false, CertsDirectory(host, insecure));
     }
 
     private RegistryEndpoint MirrorEndpoint(string url)
     {
         if (!Uri.TryCreate(url.TrimEnd('/') + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             throw new WharfException($"invalid registry mirror {url}: expected an http:// or https:// URL");
-        bool insecure = IsInsecure(uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}");
-        return new RegistryEndpoint(uri, insecure, false, true);
+        var host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
+        bool insecure = IsInsecure(host);
+        return new RegistryEndpoint(uri, insecure, false, true, CertsDirectory(host, insecure));
     }
+
+    /// <summary>The registry's directory under the certs.d roots (Wharf's, then Docker's); an insecure registry needs none.</summary>
+    private string? CertsDirectory(string host, bool insecure) =>
+        insecure ? null : RegistryCertificates.FindDirectory(options.RegistryCertsDirs, host);
 
     /// <summary>Docker's isSecureIndex: listed by name, or any of its addresses in an insecure CIDR.</summary>
     public bool IsInsecure(string host)

@@ -100,7 +100,9 @@ public sealed partial class ImageService
             var blob = image.Layers[i].BlobDigest;
             layerRows.Add(new ImageLayerRecord(cfg.DiffIds[i], chains[i], blob, await MediaTypeOfBlobAsync(blob, ct), _content.Size(blob)));
         }
-        var record = new ImageRecord(image.ConfigDigest, cfg.Created, records.Sum(r => r.Size), null, null, null, layerRows);
+        // An OCI layout's manifest is kept (its blob came in with the archive), so a push sends it unchanged.
+        var manifestDigest = image.ManifestDigest is { } md && _content.Exists(md) ? md : null;
+        var record = new ImageRecord(image.ConfigDigest, cfg.Created, records.Sum(r => r.Size), null, manifestDigest, null, layerRows);
         var messages = new List<string>();
         // One flush makes every blob and unpacked file of this image durable before the database names them.
         await RecordImageAsync(records, record, tx =>

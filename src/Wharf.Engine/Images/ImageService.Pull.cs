@@ -153,10 +153,19 @@ public sealed partial class ImageService
             for (int i = 0; i < layers.Count; i++)
                 rows.Add(new ImageLayerRecord(cfg.DiffIds[i], chains[i], layers[i].Digest, OciLayerMediaType(layers[i].MediaType), _content.Size(layers[i].Digest)));
             var record = new ImageRecord(id, cfg.Created, records.Sum(x => x.Size), null, manifestDigest, null, rows);
+            var previousManifest = _db.GetImage(id)?.ManifestDigest;
             var refs = new List<string>();
             if (r.Tag is not null) refs.Add(r.ToString());
             refs.Add((r with { Tag = null, Digest = m.TopDigest }).ToString());
-            await RecordImageAsync(records, record, tx => { foreach (var name in refs) _db.SetRef(tx, name, id); }, ct);
+            await RecordImageAsync(records, record, tx =>
+            {
+                foreach (var name in refs) _db.SetRef(tx, name, id);
+                // An image already present keeps its row: the manifest just pulled becomes the one a push sends back.
+                _db.SetManifestDigest(tx, id, manifestDigest);
+            }, ct);
+            // The manifest it replaced goes unless another image still names it.
+            if (previousManifest is not null && previousManifest != manifestDigest && !AllReferencedBlobs().Contains(previousManifest))
+                _content.Delete(previousManifest);
         }
         catch
         {

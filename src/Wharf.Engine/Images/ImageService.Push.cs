@@ -52,8 +52,9 @@ public sealed partial class ImageService
             await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentUploads, CancellationToken = ct },
                 async (l, token) => await PushBlobAsync(repo, repository, l.BlobDigest, l.BlobSize, progress, true, token));
             await PushBlobAsync(repo, repository, img.Id, _content.Size(img.Id), progress, false, ct);
-            var manifest = ImageManifest.Build(img, _content.Size(img.Id));
-            var digest = await repo.PutManifestAsync(tag.Tag!, manifest, ImageManifest.MediaType, ct);
+            var stored = img.ManifestDigest is { } md && _content.Exists(md) ? _content.ReadAll(md) : null;
+            var (manifest, mediaType) = PushManifest.For(img, _content.Size(img.Id), stored);
+            var digest = await repo.PutManifestAsync(tag.Tag!, manifest, mediaType, ct);
             _content.Put(manifest);
             await _writeLock.WaitAsync(ct);
             try

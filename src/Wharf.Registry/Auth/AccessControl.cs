@@ -38,14 +38,14 @@ public sealed class AccessControl(Htpasswd? users, TokenService tokens)
             if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
             {
                 if (TryDecodeBasic(authorization, out var user, out var password) && users.Verify(user, password)) return null;
-                return new AccessDenied("authentication required", Challenge(realm, need, null));
+                return new AccessDenied("incorrect username or password", Challenge(realm, need, null));
             }
             if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             {
                 presentedToken = true;
                 var claims = tokens.Validate(authorization[7..].Trim(), now);
                 if (claims is not null && (need.Actions.Count == 0 || need.Actions.All(a => claims.Allows(need.Type, need.Name, a)))) return null;
-                if (claims is null) return new AccessDenied("authentication required", Challenge(realm, need, "invalid_token"));
+                if (claims is null) return new AccessDenied("invalid or expired token", Challenge(realm, need, "invalid_token"));
             }
         }
         return new AccessDenied(presentedToken ? "insufficient scope" : "authentication required",

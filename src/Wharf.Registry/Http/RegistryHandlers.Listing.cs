@@ -46,7 +46,9 @@ public sealed partial class RegistryHandlers
         IEnumerable<string> scopes;
         if (ctx.Request.Method == "POST")
         {
-            var form = ctx.Request.HasFormContentType ? await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false) : null;
+            IFormCollection? form;
+            try { form = ctx.Request.HasFormContentType ? await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false) : null; }
+            catch (InvalidDataException e) { throw new RegistryException(400, ErrorCodes.Unsupported, "malformed token request form: " + e.Message); }
             if (form is null || form["grant_type"].ToString() != "password")
                 throw new RegistryException(400, ErrorCodes.Unsupported, "only grant_type=password is supported");
             user = form["username"].ToString();
@@ -65,7 +67,6 @@ public sealed partial class RegistryHandlers
         }
         if (!users.Verify(user, password))
         {
-            log?.Invoke($"token: failed login for {user}");
             ctx.Response.Headers.WWWAuthenticate = $"Basic realm=\"{access.Tokens.Service}\"";
             throw new RegistryException(401, ErrorCodes.Unauthorized, "incorrect username or password");
         }

@@ -23,22 +23,17 @@ public sealed partial class RegistryHandlers(RegistryStore store, AccessControl 
             if (route.Name.Length > 0) RepositoryName.Validate(route.Name);
             await DispatchAsync(ctx, route).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        catch (Exception) when (ctx.RequestAborted.IsCancellationRequested)
         {
+            // The client went away (a cancelled push): nothing to answer, nothing to report.
         }
-        catch (BadHttpRequestException) when (ctx.RequestAborted.IsCancellationRequested || res.HasStarted)
+        catch (BadHttpRequestException) when (res.HasStarted)
         {
         }
         catch (Exception e)
         {
-            var (status, code, message, detail) = e switch
-            {
-                RegistryException r => (r.Status, r.Code, r.Message, r.Detail),
-                BadHttpRequestException b => (b.StatusCode, ErrorCodes.Unknown, b.Message, (string?)null),
-                IOException io => (500, ErrorCodes.Unknown, io.Message, null),
-                _ => (500, ErrorCodes.Unknown, e.Message, null),
-            };
-            if (status >= 500) log?.Invoke($"{ctx.Request.Method} {rawTarget}: {status} {e.Message}");
+            var (status, code, message, detail) = Classify(e);
+            LogError(ctx, rawTarget, status, code, status >= 500 && e is not RegistryException ? $"{e.GetType().Name}: {message}" : message, detail);
             if (res.HasStarted)
             {
                 ctx.Abort();
@@ -47,6 +42,39 @@ public sealed partial class RegistryHandlers(RegistryStore store, AccessControl 
             await WriteErrorAsync(ctx, status, code, message, detail).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The status and spec error code for a failure: the registry's own refusals as they are, malformed requests
+    /// (bodies, forms, JSON) as 400s, anything else as a 500 whose message (never a stack trace) is all the client sees.
+    /// </summary>
+    internal static (int Status, string Code, string Message, string? Detail) Classify(Exception e) => e switch
+    {
+        RegistryException r => (r.Status, r.Code, r.Message, r.Detail),
+        BadHttpRequestException b => (b.StatusCode, b.StatusCode == 413 ? ErrorCodes.SizeInvalid : ErrorCodes.Unsupported, b.Message, null),
+        InvalidDataException or System.Text.Json.JsonException or FormatException => (400, ErrorCodes.Unsupported, "malformed request: " + e.Message, null),
+        _ => (500, ErrorCodes.Unknown, e.Message, null),
+    };
+
+    /// <summary>
+    /// One line per refused request: who (address, and the user when credentials came along), what, the status,
+    /// the spec code and why. An anonymous 401 is the normal start of every client's handshake and is not logged.
+    /// </summary>
+    void LogError(HttpContext ctx, string rawTarget, int status, string code, string message, string? detail)
+    {
+        if (log is null) return;
+        var authorization = ctx.Request.Headers.Authorization.ToString();
+        if (status == 401 && authorization.Length == 0) return;
+        var who = ctx.Connection.RemoteIpAddress?.ToString() ?? "-";
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && AccessControl.TryDecodeBasic(authorization, out var user, out _))
+            who += " user=" + Sanitize(user);
+        else if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            who += " bearer";
+        log($"{who} {ctx.Request.Method} {Sanitize(rawTarget)}: {status} {code} {Sanitize(message)}{(detail is null ? "" : " (" + Sanitize(detail) + ")")}");
+    }
+
+    /// <summary>Keeps a log entry on one line whatever a client sends.</summary>
+    static string Sanitize(string s) => s.Length <= 512 && !s.Any(char.IsControl)
+        ? s : new string(s.Take(512).Select(c => char.IsControl(c) ? ' ' : c).ToArray());
 
     Task DispatchAsync(HttpContext ctx, RegistryRoute route)
     {
@@ -87,6 +115,7 @@ public sealed partial class RegistryHandlers(RegistryStore store, AccessControl 
     {
         var denied = access.Check(ctx.Request.Headers.Authorization.ToString(), need, Realm(ctx), DateTimeOffset.UtcNow);
         if (denied is null) return true;
+        LogError(ctx, ctx.Request.Path.Value + ctx.Request.QueryString, 401, ErrorCodes.Unauthorized, denied.Message, need.ScopeText);
         ctx.Response.Headers.WWWAuthenticate = denied.Challenge;
         await WriteErrorAsync(ctx, 401, ErrorCodes.Unauthorized, denied.Message, need.ScopeText).ConfigureAwait(false);
         return false;

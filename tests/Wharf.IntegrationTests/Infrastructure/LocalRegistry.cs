@@ -14,16 +14,20 @@ public sealed class LocalRegistry : IAsyncDisposable
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "wharf-reg-" + Guid.NewGuid().ToString("N")[..8]);
     public int Port { get; } = TestPorts.Free();
-    public string Host => $"127.0.0.1:{Port}";
+    public string Address { get; private init; } = "127.0.0.1";
+    public string Host => $"{Address}:{Port}";
+    /// <summary>The self-signed certificate (PEM) a TLS registry serves, which is also its CA.</summary>
+    public string CertificatePath => Path.Combine(Root, "cert.pem");
     public string Storage => Path.Combine(Root, "data");
     public bool Tls { get; private init; }
     public string? User { get; private init; }
     public string? Password { get; private init; }
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    public static async Task<LocalRegistry> StartAsync(bool auth = false, bool tls = false)
+    /// <param name="address">The local address to listen on (the certificate names it); loopback unless a test needs a registry that is not insecure by default.</param>
+    public static async Task<LocalRegistry> StartAsync(bool auth = false, bool tls = false, string address = "127.0.0.1")
     {
-        var r = new LocalRegistry { Tls = tls, User = auth ? "alice" : null, Password = auth ? "s3cret-pass" : null };
+        var r = new LocalRegistry { Tls = tls, User = auth ? "alice" : null, Password = auth ? "s3cret-pass" : null, Address = address };
         await r.RunAsync();
         return r;
     }
@@ -47,10 +51,10 @@ public sealed class LocalRegistry : IAsyncDisposable
             """);
         if (Tls)
         {
-            var cert = Path.Combine(Root, "cert.pem");
+            var cert = CertificatePath;
             var key = Path.Combine(Root, "key.pem");
             var r = await ProcessRunner.RunAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]);
+                "-days", "1", "-subj", $"/CN={Address}", "-addext", $"subjectAltName=IP:{Address}"]);
             if (r.ExitCode != 0) throw new InvalidOperationException("openssl: " + r);
             config.Append($"  tls:\n    certificate: {cert}\n    key: {key}\n");
         }
@@ -78,7 +82,7 @@ public sealed class LocalRegistry : IAsyncDisposable
             try
             {
                 using var c = new TcpClient();
-                await c.ConnectAsync("127.0.0.1", Port);
+                await c.ConnectAsync(Address, Port);
                 return;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
