@@ -270,6 +270,9 @@ public sealed class BuildService
         return new BuildPruneResult(removed, reclaimed);
     }
 
+    /// <summary>The build cache's entries for `system df`.</summary>
+    public List<BuildCacheUsageRecord> DiskUsage() => BuildCacheUsage.List(_engine.Metadata, _engine.Images);
+
     /// <summary>After a build: keeps the cache within its budget.</summary>
     private async Task CollectAsync()
     {
