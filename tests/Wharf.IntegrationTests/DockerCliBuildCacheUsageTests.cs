@@ -7,12 +7,7 @@ public sealed class DockerCliBuildCacheUsageTests(DaemonFixture fx) : IClassFixt
 {
     private WharfDaemon D => fx.Daemon;
 
-    private async Task<string> Docker(params string[] args)
-    {
-        var r = await D.DockerAsync(args);
-        Assert.True(r.ExitCode == 0, $"docker {string.Join(' ', args)} failed: {r}\n{D.Log}");
-        return r.Stdout;
-    }
+    private Task<string> Docker(params string[] args) => D.DockerOkAsync(args);
 
     private async Task<string> CacheRow() =>
         (await Docker("system", "df", "--format", "{{.Type}}|{{.TotalCount}}|{{.Active}}|{{.Size}}|{{.Reclaimable}}"))

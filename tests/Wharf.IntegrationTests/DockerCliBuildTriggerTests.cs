@@ -7,12 +7,7 @@ public sealed class DockerCliBuildTriggerTests(DaemonFixture fx) : IClassFixture
 {
     private WharfDaemon D => fx.Daemon;
 
-    private async Task<string> Docker(params string[] args)
-    {
-        var r = await D.DockerAsync(args);
-        Assert.True(r.ExitCode == 0, $"docker {string.Join(' ', args)} failed: {r}\n{D.Log}");
-        return r.Stdout;
-    }
+    private Task<string> Docker(params string[] args) => D.DockerOkAsync(args);
 
     [Fact]
     public async Task Onbuild_triggers_run_in_the_child_build_with_the_childs_context()

@@ -12,14 +12,7 @@ public sealed class DockerCliDeepImageTests(DaemonFixture fx) : IClassFixture<Da
     private const int Steps = 100;
     private WharfDaemon D => fx.Daemon;
 
-    private async Task<string> Ok(TimeSpan timeout, params string[] args)
-    {
-        var r = await D.DockerAsync(args, null, timeout);
-        Assert.True(r.ExitCode == 0, $"docker {string.Join(' ', args)} failed: {r}\n{D.Log}");
-        return r.Stdout;
-    }
-
-    private Task<string> Ok(params string[] args) => Ok(TimeSpan.FromMinutes(2), args);
+    private Task<string> Ok(params string[] args) => D.DockerOkAsync(args);
 
     /// <summary>FROM busybox, then 100 layered steps: RUN and COPY in turn, each leaving one file.</summary>
     private async Task BuildDeepAsync(string tag)
@@ -33,7 +26,7 @@ public sealed class DockerCliDeepImageTests(DaemonFixture fx) : IClassFixture<Da
             files.Add(($"f{i + 1}", $"copy{i + 1}\n"));
         }
         var ctx = DockerCliBuildTests.Context(D, dockerfile.ToString(), [.. files]);
-        var o = await Ok(TimeSpan.FromMinutes(8), "build", "-t", tag, ctx);
+        var o = await D.DockerOkAsync(TimeSpan.FromMinutes(8), "build", "-t", tag, ctx);
         Assert.True(o.Contains($"Step {Steps + 1}/{Steps + 1} : COPY f{Steps - 1} /copied/", StringComparison.Ordinal), o);
         Assert.Contains("Successfully tagged " + tag, o);
     }
