@@ -26,4 +26,22 @@ public sealed class BuildCacheBudgetTests
             .Split('\n').Single(l => l.StartsWith("Build Cache|", StringComparison.Ordinal));
         Assert.Matches(@"^Build Cache\|1\|2\.\d+MB$", row);
     }
+
+    [Fact]
+    public async Task The_budget_counts_only_what_the_cache_alone_holds()
+    {
+        await using var d = await WharfDaemon.StartNewAsync();
+        var tagged = DockerCliBuildTests.Context(d, "FROM busybox\nRUN head -c 2097152 /dev/urandom > /kept\n");
+        await d.DockerOkAsync("build", "-t", "budget:kept", tagged);
+        var loose = (await d.DockerOkAsync("build", "-q", DockerCliBuildTests.Context(d, "FROM busybox\nRUN head -c 2097152 /dev/urandom > /loose\n"))).Trim();
+
+        var r = await d.WharfAsync("builder", "prune", "-f", "--keep-storage", "1MB");
+        Assert.True(r.ExitCode == 0, r.ToString());
+
+        // The untagged build's image was the cache's alone: it goes. The tagged one's entry stays: dropping it would free nothing.
+        Assert.NotEqual(0, (await d.DockerAsync("image", "inspect", loose)).ExitCode);
+        var o = await d.DockerOkAsync("build", "-t", "budget:kept", tagged);
+        Assert.Contains(" ---> Using cache", o);
+        Assert.DoesNotContain("Running in", o);
+    }
 }

@@ -5,7 +5,7 @@ namespace Wharf.Engine.Builder;
 
 /// <summary>One build cache entry as `system df` shows it (swagger: BuildCache).</summary>
 public sealed record BuildCacheUsageRecord(string Id, string? Parent, string Description, long Size, bool Shared,
-    string CreatedAt, string LastUsedAt);
+    string CreatedAt, string LastUsedAt, string Key, string ImageId);
 
 /// <summary>
 /// The build cache for GET /system/df: every cached step with the bytes its image adds over its parent. An entry
@@ -43,7 +43,7 @@ internal static class BuildCacheUsage
             var parent = image.Parent is { } p && keyByImage.TryGetValue(p, out var pk) ? ShortId(pk) : null;
             var shared = held.Contains(e.ImageId) || !counted.Add(e.ImageId);
             list.Add(new BuildCacheUsageRecord(ShortId(e.Key), parent, description, images.OwnSize(e.ImageId), shared,
-                e.Created, e.LastUsed));
+                e.Created, e.LastUsed, e.Key, e.ImageId));
         }
         return list;
     }
