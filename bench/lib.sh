@@ -105,8 +105,8 @@ bench_wharfd_start() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   "$WHARFD_BIN" --data-root "$T/data" --exec-root "$T/run" -H "$WHARF_HOST" \
-    --config-file "$T/daemon.json" --nft-table wharf_bench --bridge wbench0 --bip "${BENCH_BIP:-10.213.0.1/24}" \
-    --cgroup-parent wharf-bench > "$WHARFD_LOG" 2>&1 &
+    --config-file "$T/daemon.json" --nft-table "${BENCH_NFT_TABLE:-wharf_bench}" --bridge "${BENCH_BRIDGE:-wbench0}" --bip "${BENCH_BIP:-10.213.0.1/24}" \
+    --cgroup-parent "${BENCH_CGROUP_PARENT:-wharf-bench}" > "$WHARFD_LOG" 2>&1 &
   WHARFD_PID=$!
   local i
   for i in $(seq 1 300); do

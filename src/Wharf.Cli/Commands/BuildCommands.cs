@@ -72,7 +72,7 @@ internal static class BuildCommands
             CacheFrom = [.. ctx.Flags.GetList("cache-from")],
         };
         var tty = progressMode == "tty" || (progressMode == "auto" && ctx.Console.OutIsTerminal);
-        var view = new BuildView(ctx.Out, tty);
+        var view = new BuildView(ctx.Out, tty, ctx.Console.Terminal.OutputSize() is { Cols: > 0 } size ? size.Cols : 80);
         string? imageId = null;
         try
         {

@@ -431,6 +431,9 @@ internal static class SystemCommands
         ["Active"] = active, ["Reclaimable"] = reclaimable, ["Size"] = size, ["TotalCount"] = total, ["Type"] = type,
     };
 
+    static string Since(JsonNode? time, DateTimeOffset now) =>
+        DateTimeOffset.TryParse(Str(time), CultureInfo.InvariantCulture, out var t) ? HumanUnits.HumanDuration(now - t) + " ago" : "";
+
     static string RenderDfVerbose(DiskUsage du, DateTimeOffset now)
     {
         var sb = new StringBuilder();
@@ -459,8 +462,15 @@ internal static class SystemCommands
             volumeRows.Append(CultureInfo.InvariantCulture, $"{Str(v["Name"])}\t{L(usage?["RefCount"])}\t{(size < 0 ? "N/A" : HumanUnits.HumanSize(size))}\n");
         }
         sb.Append(Formatter.AlignColumns(volumeRows.ToString()));
-        sb.Append("\nBuild cache usage: ").Append(HumanUnits.HumanSize(0)).Append("\n\n");
-        sb.Append(Formatter.AlignColumns("CACHE ID\tCACHE TYPE\tSIZE\tCREATED\tLAST USED\tUSAGE\tSHARED\n"));
+        var cacheRows = new StringBuilder("CACHE ID\tCACHE TYPE\tSIZE\tCREATED\tLAST USED\tUSAGE\tSHARED\n");
+        long cacheSize = 0;
+        foreach (var b in du.BuildCache)
+        {
+            if (!Bo(b["Shared"])) cacheSize += L(b["Size"]);
+            cacheRows.Append(CultureInfo.InvariantCulture, $"{Str(b["ID"])}\t{Str(b["Type"])}\t{HumanUnits.HumanSize(L(b["Size"]))}\t{Since(b["CreatedAt"], now)}\t{Since(b["LastUsedAt"], now)}\t{L(b["UsageCount"])}\t{(Bo(b["Shared"]) ? "true" : "false")}\n");
+        }
+        sb.Append("\nBuild cache usage: ").Append(HumanUnits.HumanSize(cacheSize)).Append("\n\n");
+        sb.Append(Formatter.AlignColumns(cacheRows.ToString()));
         return sb.ToString();
     }
 }

@@ -11,6 +11,21 @@ namespace Wharf.Daemon.Endpoints;
 /// <summary>POST /build (the legacy builder's API: a tar context in, Docker's JSON stream out) and POST /build/prune.</summary>
 public static class BuildEndpoints
 {
+    /// <summary>The build cache part of GET /system/df (swagger: BuildCache), one object per cached step.</summary>
+    public static List<System.Text.Json.Nodes.JsonObject> CacheUsage(WharfEngine engine) =>
+        engine.Builder.DiskUsage().Select(e => new System.Text.Json.Nodes.JsonObject
+        {
+            ["ID"] = e.Id,
+            ["Parents"] = e.Parent is null ? null : new System.Text.Json.Nodes.JsonArray(e.Parent),
+            ["Type"] = "regular",
+            ["Description"] = e.Description,
+            ["InUse"] = false,
+            ["Shared"] = e.Shared,
+            ["Size"] = e.Size,
+            ["CreatedAt"] = e.CreatedAt,
+            ["LastUsedAt"] = e.LastUsedAt,
+        }).ToList();
+
     public static void Map(ApiRouter r, WharfEngine engine)
     {
         r.Post("/build", async ctx =>

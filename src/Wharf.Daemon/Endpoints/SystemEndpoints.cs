@@ -21,6 +21,7 @@ public static class SystemEndpoints
             Containers = engine.Containers.List(all: true, limit: null, filters: [], size: true),
             Volumes = engine.Volumes.DiskUsage()
                 .Select(v => System.Text.Json.JsonSerializer.SerializeToNode(v, WharfJsonContext.Default.Volume)!.AsObject()).ToList(),
+            BuildCache = BuildEndpoints.CacheUsage(engine),
         }, WharfJsonContext.Default.DiskUsage));
     }
 

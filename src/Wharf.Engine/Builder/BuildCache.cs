@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Wharf.Api.Models;
 using Wharf.Engine.Images;
 using Wharf.Engine.Metadata;
 
@@ -46,6 +47,23 @@ internal sealed class BuildCache(MetadataStore db, ImageService images)
             if (db.GetImage(id) is not { } image || image.Parent != parentImageId) continue;
             var history = images.GetConfig(id).History;
             if (history.Count > 0 && history[^1].CreatedBy == createdBy) return id;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// `--cache-from` with images that have no local parent chain (loaded, pulled): the step's image rebuilt from a
+    /// source's layers when the parent is a prefix of the source and the step is its next history line.
+    /// </summary>
+    public async Task<string?> RestoreFromSourcesAsync(IReadOnlyCollection<string> sources, string? parentImageId, string createdBy,
+        ContainerConfig config, string? author)
+    {
+        foreach (var id in sources)
+        {
+            var step = images.CacheSourceStep(parentImageId, id, createdBy);
+            if (step < 0) continue;
+            // On the source's last line this gives the source itself when the configs agree.
+            return await images.RestoreCacheStepAsync(parentImageId, id, step, config, author);
         }
         return null;
     }

@@ -249,9 +249,12 @@ public sealed class BuildService
         var drop = new List<BuildCacheRecord>();
         if (keepStorage > 0 && !all)
         {
-            var sizes = entries.Select(e => e.ImageId).Distinct().ToDictionary(id => id, _engine.Images.OwnSize);
+            // Only what the cache alone holds counts against the budget; dropping an entry whose image a tag or a
+            // container keeps would free nothing and only lose the cache.
+            var own = DiskUsage().Where(u => !u.Shared).ToList();
+            var sizes = own.ToDictionary(u => u.ImageId, u => u.Size, StringComparer.Ordinal);
             var total = sizes.Values.Sum();
-            foreach (var e in entries)
+            foreach (var e in entries.Where(e => sizes.ContainsKey(e.ImageId)))
             {
                 if (total <= keepStorage) break;
                 drop.Add(e);
@@ -269,6 +272,9 @@ public sealed class BuildService
         var (removed, reclaimed) = await _engine.Images.RemoveUnusedAsync(candidates);
         return new BuildPruneResult(removed, reclaimed);
     }
+
+    /// <summary>The build cache's entries for `system df`.</summary>
+    public List<BuildCacheUsageRecord> DiskUsage() => BuildCacheUsage.List(_engine.Metadata, _engine.Images);
 
     /// <summary>After a build: keeps the cache within its budget.</summary>
     private async Task CollectAsync()

@@ -332,7 +332,7 @@ internal sealed partial class StageBuilder
             Func<Stream, CancellationToken, Task>? diff = missing.Count > 0
                 ? (output, token) => CopyArchive.WriteAsync(output, missing, [], null, (0, 0), token) : null;
             return await Images.CommitAsync(new CommitRequest(_image.Id, diff, config, _author, null, createdBy, null), ct);
-        }, ct);
+        }, ct, config);
     }
 
     /// <summary>A scratch directory under the build's temp root, removed with it.</summary>

@@ -242,20 +242,22 @@ internal sealed partial class StageBuilder
     {
         var createdBy = string.Join(' ', ShellOf(_state.Config)) + " #(nop)  " + text;
         await CachedStepAsync(createdBy, usedArgs, null, async () =>
-            await Images.CommitAsync(new CommitRequest(_image.Id, null, config, _author, null, createdBy, null), ct), ct);
+            await Images.CommitAsync(new CommitRequest(_image.Id, null, config, _author, null, createdBy, null), ct), ct, config);
     }
 
     private static IReadOnlyList<string> ShellOf(ContainerConfig config) =>
         config.Shell is { Count: > 0 } shell ? shell : CommandLine.DefaultShell;
 
     /// <summary>A step through the cache: a hit reuses the image; a miss runs <paramref name="execute"/> and records it.</summary>
+    /// <remarks><paramref name="resultConfig"/>: the config the step's image gets (the stage's current one when null).</remarks>
     private async Task CachedStepAsync(string createdBy, IEnumerable<KeyValuePair<string, string>> usedArgs, string? sourcesHash,
-        Func<Task<string>> execute, CancellationToken ct)
+        Func<Task<string>> execute, CancellationToken ct, ContainerConfig? resultConfig = null)
     {
         var key = BuildCache.Key(_image.Id, createdBy, usedArgs, sourcesHash);
         if (!_job.Request.NoCache)
         {
-            var hit = _job.Cache.Lookup(key) ?? _job.Cache.FromImages(_job.CacheFrom.ToList(), _image.Id, createdBy);
+            var hit = _job.Cache.Lookup(key) ?? _job.Cache.FromImages(_job.CacheFrom.ToList(), _image.Id, createdBy)
+                ?? await _job.Cache.RestoreFromSourcesAsync(_job.CacheFrom, _image.Id, createdBy, (resultConfig ?? _state.Config).Clone(), _author);
             if (hit is not null)
             {
                 SetImage(hit);

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Wharf.Engine.Images;
+using Wharf.Engine.Layers;
 using Wharf.Engine.Native;
 
 namespace Wharf.Engine.Builder;
@@ -47,11 +47,14 @@ internal sealed class StepRootfs : IDisposable
                 Directory.CreateDirectory(empty2);
                 lowers.Add(empty2);
             }
-            var data = readOnly
-                ? $"lowerdir={string.Join(':', lowers)}"
-                : $"lowerdir={string.Join(':', lowers)},upperdir={upper},workdir={work},redirect_dir=off,metacopy=off,index=off";
-            if (Libc.Mount("overlay", merged, "overlay", readOnly ? 1UL : 0, data) != 0)
-                throw new WharfException($"mounting a build step's root filesystem: errno {Marshal.GetLastPInvokeError()}");
+            try
+            {
+                OverlayMount.Mount(merged, lowers, readOnly ? null : upper, readOnly ? null : work, layers.Root);
+            }
+            catch (WharfException e)
+            {
+                throw new WharfException($"mounting a build step's root filesystem: {e.Message}", 500, e);
+            }
             return rootfs;
         }
         catch

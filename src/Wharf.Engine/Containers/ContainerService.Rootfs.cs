@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Wharf.Api.Models;
+using Wharf.Engine.Layers;
 using Wharf.Engine.Native;
 
 namespace Wharf.Engine.Containers;
@@ -13,9 +13,14 @@ public sealed partial class ContainerService
         var lower = d["LowerDir"];
         if (IsMounted(rootfs)) return;
         // A single-layer image still needs an overlay: lowerdir=layer, upperdir=container's changes.
-        var data = $"lowerdir={lower},upperdir={d["UpperDir"]},workdir={d["WorkDir"]},redirect_dir=off,metacopy=off,index=off";
-        if (Libc.Mount("overlay", rootfs, "overlay", 0, data) != 0)
-            throw new WharfException($"mounting the container's root filesystem: errno {Marshal.GetLastPInvokeError()}");
+        try
+        {
+            OverlayMount.Mount(rootfs, lower.Split(':'), d["UpperDir"], d["WorkDir"], _images.Layers.Root);
+        }
+        catch (WharfException e)
+        {
+            throw new WharfException($"mounting the container's root filesystem: {e.Message}", 500, e);
+        }
         // Private: what `cp` mounts under it (volumes, binds) stays in the host's view and never reaches the container.
         Libc.Mount("none", rootfs, "", MsPrivate, null);
     }
