@@ -40,7 +40,7 @@ public sealed class WharfEngine : IDisposable
         Builder = new Builder.BuildService(this) { KeepStorage = options.BuilderKeepStorage };
         // FROM / COPY --from of an image that is not here, or --pull: the registry client pulls it; its
         // status lines (not the byte counts) go into the build's output.
-        Builder.PullBaseImage = (name, output, ct) => Images.EnsureImageAsync(name, PullPolicy.Always, null,
+        Builder.PullBaseImage = (name, auth, output, ct) => Images.EnsureImageAsync(name, PullPolicy.Always, Images.CredentialsFor(name, auth),
             new Distribution.ProgressSink((m, c) => m.Progress is null && m.Status is { Length: > 0 } status
                 ? output.WriteAsync((m.Id is { Length: > 0 } layer ? layer + ": " : "") + status + "\n", c)
                 : Task.CompletedTask), null, ct);

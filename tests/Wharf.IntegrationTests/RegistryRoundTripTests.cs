@@ -69,4 +69,50 @@ public sealed class RegistryRoundTripTests(DaemonFixture fx) : IClassFixture<Dae
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public async Task A_build_from_a_private_registry_image_uses_the_clients_login()
+    {
+        var dir = Directory.CreateTempSubdirectory("wharf-rt-build-").FullName;
+        var config = Path.Combine(dir, "docker-config");
+        try
+        {
+            var htpasswd = Path.Combine(dir, "htpasswd");
+            Assert.Equal(0, (await ProcessRunner.RunAsync("htpasswd", ["-Bbc", htpasswd, "bob", "hunter2"])).ExitCode);
+            await using var reg = await RegistryServerProcess.StartAsync(null, "--htpasswd", htpasswd);
+            var baseImage = $"{reg.Host}/private/base:1";
+            Task<ProcessResult> Docker(params string[] args) => D.DockerAsync(["--config", config, .. args]);
+            Task<ProcessResult> Wharf(params string[] args) => D.WharfAsync(["--config", config, .. args]);
+            await Ok("tag", "busybox:latest", baseImage);
+            Assert.Equal(0, (await Docker("login", "-u", "bob", "-p", "hunter2", reg.Host)).ExitCode);
+            var push = await Docker("push", baseImage);
+            Assert.True(push.ExitCode == 0, push.ToString());
+            await Ok("rmi", baseImage);
+
+            var context = Path.Combine(dir, "ctx");
+            Directory.CreateDirectory(context);
+            File.WriteAllText(Path.Combine(context, "Dockerfile"), $"FROM {baseImage}\nRUN echo from-private > /built\n");
+            // The docker CLI sends its logins as X-Registry-Config; the daemon pulls the base with the matching one.
+            var built = await Docker("build", "-t", "rt-private:1", context);
+            Assert.True(built.ExitCode == 0, built.ToString());
+            Assert.Equal("from-private", (await Ok("run", "--rm", "rt-private:1", "cat", "/built")).Trim());
+            await Ok("rmi", "rt-private:1", baseImage);
+
+            // wharf build sends the same from its config.
+            var wharfBuilt = await Wharf("build", "-q", "-t", "rt-private:2", context);
+            Assert.True(wharfBuilt.ExitCode == 0, wharfBuilt.ToString());
+            await Ok("rmi", "rt-private:2", baseImage);
+
+            // Logged out: the pull of the base is refused, and the build says so.
+            Assert.Equal(0, (await Docker("logout", reg.Host)).ExitCode);
+            var refused = await Docker("build", "-t", "rt-private:3", context);
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Matches("(?i)unauthorized|authentication required|no basic auth credentials", refused.Stdout + refused.Stderr);
+            Assert.DoesNotContain("rt-private", await Ok("images", "--format", "{{.Repository}}"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

@@ -29,6 +29,9 @@ public sealed class BuildParameters
     public long ShmSize { get; init; }
     public List<string> ExtraHosts { get; init; } = [];
     public List<string> CacheFrom { get; init; } = [];
+
+    /// <summary>X-Registry-Config: credentials per registry for the base images the build pulls.</summary>
+    public Dictionary<string, AuthConfig> RegistryConfig { get; init; } = [];
 }
 
 public sealed partial class WharfClient
@@ -49,7 +52,10 @@ public sealed partial class WharfClient
         if (p.BuildArgs.Count > 0) q.Add("buildargs", JsonSerializer.Serialize(p.BuildArgs, WharfJsonContext.Default.DictionaryStringString));
         if (p.Labels.Count > 0) q.Add("labels", JsonSerializer.Serialize(p.Labels, WharfJsonContext.Default.DictionaryStringString));
         if (p.CacheFrom.Count > 0) q.Add("cachefrom", JsonSerializer.Serialize(p.CacheFrom, WharfJsonContext.Default.ListString));
-        return StreamAsync(HttpMethod.Post, "/build" + q, new WriterContent(writeContext), WharfJsonContext.Default.ProgressMessage, ct);
+        KeyValuePair<string, string>[]? headers = p.RegistryConfig.Count == 0 ? null
+            : [new("X-Registry-Config", Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(p.RegistryConfig,
+                WharfJsonContext.Default.DictionaryStringAuthConfig)).Replace('+', '-').Replace('/', '_'))];
+        return StreamAsync(HttpMethod.Post, "/build" + q, new WriterContent(writeContext), WharfJsonContext.Default.ProgressMessage, ct, headers);
     }
 
     /// <summary>POST /build/prune.</summary>

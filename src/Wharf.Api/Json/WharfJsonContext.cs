@@ -33,6 +33,7 @@ namespace Wharf.Api.Json;
 [JsonSerializable(typeof(ImagePruneResponse))]
 [JsonSerializable(typeof(ProgressMessage))]
 [JsonSerializable(typeof(AuthConfig))]
+[JsonSerializable(typeof(Dictionary<string, AuthConfig>))]
 [JsonSerializable(typeof(AuthResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(DiskUsage))]

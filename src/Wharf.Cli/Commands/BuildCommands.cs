@@ -70,6 +70,7 @@ internal static class BuildCommands
             ShmSize = ByteSize.Parse(ctx.Flags.GetStringOrEmpty("shm-size")),
             ExtraHosts = [.. ctx.Flags.GetList("add-host")],
             CacheFrom = [.. ctx.Flags.GetList("cache-from")],
+            RegistryConfig = RegistryClientCommands.Credentials(ctx).All(),
         };
         var tty = progressMode == "tty" || (progressMode == "auto" && ctx.Console.OutIsTerminal);
         var view = new BuildView(ctx.Out, tty, ctx.Console.Terminal.OutputSize() is { Cols: > 0 } size ? size.Cols : 80);

@@ -81,6 +81,31 @@ public sealed class CredentialStore(string configDir, string? dockerConfigDir)
         return null;
     }
 
+    /// <summary>
+    /// Every registry's stored credentials, keyed as Docker keys them (what `build` sends as X-Registry-Config, as the
+    /// docker CLI does): the registries the files record a login for and those given a helper by `credHelpers`.
+    /// </summary>
+    public Dictionary<string, AuthConfig> All()
+    {
+        var hosts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in ConfigPaths)
+        {
+            if (Load(path, throwOnError: path == ConfigPath) is not { } root) continue;
+            foreach (var section in new[] { "auths", "credHelpers" })
+                if (root[section] is JsonObject entries)
+                    foreach (var (key, _) in entries) hosts.Add(HostOf(key));
+        }
+        var all = new Dictionary<string, AuthConfig>(StringComparer.Ordinal);
+        foreach (var host in hosts)
+        {
+            AuthConfig? found;
+            try { found = Get(host); }
+            catch (FormatException) { continue; } // a broken helper entry must not stop a build that may not need it
+            if (found is not null) all[KeyFor(host)] = found;
+        }
+        return all;
+    }
+
     /// <summary>Stores a login: with the host's credential helper (returned) when there is one, else in the file.</summary>
     public CredentialHelper? Save(string host, string username, string password)
     {

@@ -5,6 +5,7 @@ using Wharf.Daemon.Http;
 using Wharf.Engine;
 using Wharf.Engine.Build;
 using Wharf.Engine.Builder;
+using Wharf.Engine.Distribution;
 
 namespace Wharf.Daemon.Endpoints;
 
@@ -118,6 +119,7 @@ public static class BuildEndpoints
             ShmSize = Long(ctx, "shmsize"),
             ExtraHosts = ctx.QueryAll("extrahosts").SelectMany(h => h.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(),
             CacheFrom = ctx.Query("cachefrom") is { Length: > 0 } cf ? JsonList(cf, "cachefrom") : [],
+            RegistryAuth = RegistryCredentials.ConfigFromHeader(ctx.Request.Headers["X-Registry-Config"].ToString()),
         };
     }
 

@@ -40,6 +40,10 @@ public sealed record BuildRequest
     public long ShmSize { get; init; }
     public IReadOnlyList<string> ExtraHosts { get; init; } = [];
 
+    /// <summary>X-Registry-Config: credentials per registry host for the base images the build pulls.</summary>
+    public IReadOnlyDictionary<string, Distribution.RegistryCredentials> RegistryAuth { get; init; } =
+        new Dictionary<string, Distribution.RegistryCredentials>();
+
     /// <summary>`cachefrom`: images whose build history may serve as cache.</summary>
     public IReadOnlyList<string> CacheFrom { get; init; } = [];
 }

@@ -31,7 +31,7 @@ public sealed class BuildService
     /// The one hook for pulling a base image (FROM, COPY --from, --pull) once the registry client exists:
     /// given a reference, pull it and return the image id. Null: base images are local only.
     /// </summary>
-    public Func<string, StageOutput, CancellationToken, Task<string>>? PullBaseImage { get; set; }
+    public Func<string, IReadOnlyDictionary<string, Distribution.RegistryCredentials>, StageOutput, CancellationToken, Task<string>>? PullBaseImage { get; set; }
 
     /// <summary>The build cache's size budget in bytes (daemon.json builder.gc.defaultKeepStorage); 0: no limit.</summary>
     public long KeepStorage { get; set; }
@@ -228,13 +228,13 @@ public sealed class BuildService
     }
 
     /// <summary>A base image (FROM, COPY --from): local, or through the pull hook once there is one.</summary>
-    internal async Task<string> ResolveBaseImageAsync(string name, bool pull, StageOutput output, CancellationToken ct)
+    internal async Task<string> ResolveBaseImageAsync(string name, BuildRequest request, StageOutput output, CancellationToken ct)
     {
         if (!ImageReference.TryParse(name, out var reference, out var error))
             throw new BuildException($"invalid reference format: {error}");
-        if (pull && PullBaseImage is not null) return await PullBaseImage(name, output, ct);
+        if (request.Pull && PullBaseImage is not null) return await PullBaseImage(name, request.RegistryAuth, output, ct);
         if (_engine.Images.TryResolveId(name, out _) is { } id) return id;
-        if (PullBaseImage is not null) return await PullBaseImage(name, output, ct);
+        if (PullBaseImage is not null) return await PullBaseImage(name, request.RegistryAuth, output, ct);
         throw new BuildException(
             $"pull access denied for {reference!.WithDefaultTag().Familiar.Split(':')[0]}, repository does not exist or may require 'docker login': " +
             $"{name} is not a local image and this Wharf build cannot pull yet (docker load or docker import it first)", 1);

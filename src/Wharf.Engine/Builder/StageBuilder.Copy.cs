@@ -82,7 +82,7 @@ internal sealed partial class StageBuilder
     {
         if (BuildPlan.Find(_job.Plan.Stages, from, _stage.Index) is { } dep) return await _job.Results[dep];
         if (int.TryParse(from, out _)) throw Fail(instruction, $"invalid from flag value {from}: refers to current or later build stage");
-        return await _job.Service.ResolveBaseImageAsync(from, _job.Request.Pull, _out, ct);
+        return await _job.Service.ResolveBaseImageAsync(from, _job.Request, _out, ct);
     }
 
     private async Task<(List<Source>, string)> ResolveSourcesAsync(Instruction instruction, bool isAdd, List<string> sources,

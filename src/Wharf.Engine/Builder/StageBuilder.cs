@@ -109,7 +109,7 @@ internal sealed partial class StageBuilder
         }
         else
         {
-            id = await _job.Service.ResolveBaseImageAsync(name, _job.Request.Pull, _out, ct);
+            id = await _job.Service.ResolveBaseImageAsync(name, _job.Request, _out, ct);
         }
         SetImage(id);
         _state.CmdSet = false;

@@ -30,6 +30,56 @@ public sealed record RegistryCredentials(string? Username, string? Password, str
         return FromJson(raw, "X-Registry-Auth header");
     }
 
+    /// <summary>
+    /// Decodes X-Registry-Config (sent with /build): base64url of a JSON object mapping each registry to an AuthConfig.
+    /// Entries without credentials are left out.
+    /// </summary>
+    public static IReadOnlyDictionary<string, RegistryCredentials> ConfigFromHeader(string? header)
+    {
+        var result = new Dictionary<string, RegistryCredentials>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(header)) return result;
+        byte[] raw;
+        try
+        {
+            var b64 = header.Trim().Replace('-', '+').Replace('_', '/');
+            raw = Convert.FromBase64String(b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '='));
+        }
+        catch (FormatException)
+        {
+            throw new BadRequestException("invalid X-Registry-Config header: not base64");
+        }
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(raw);
+        }
+        catch (JsonException e)
+        {
+            throw new BadRequestException($"invalid X-Registry-Config header: {e.Message}", e);
+        }
+        if (node is null) return result;
+        if (node is not JsonObject o) throw new BadRequestException("invalid X-Registry-Config header: expected a JSON object");
+        foreach (var (key, value) in o)
+        {
+            if (value is null) continue;
+            var credentials = FromJson(System.Text.Encoding.UTF8.GetBytes(value.ToJsonString()), $"X-Registry-Config entry for {key}");
+            if (!credentials.IsAnonymous) result[key] = credentials;
+        }
+        return result;
+    }
+
+    /// <summary>A registry as a host[:port], from what clients send (`https://host/v1/`, `http://host`, `host`); Docker Hub's names as docker.io.</summary>
+    public static string HostOf(string keyOrAddress)
+    {
+        var s = keyOrAddress.Trim();
+        foreach (var scheme in new[] { "https://", "http://" })
+            if (s.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) s = s[scheme.Length..];
+        var slash = s.IndexOf('/');
+        if (slash >= 0) s = s[..slash];
+        s = s.ToLowerInvariant();
+        return s is "index.docker.io" or "registry-1.docker.io" ? "docker.io" : s;
+    }
+
     /// <summary>Parses an AuthConfig object (`username`, `password`, `auth`, `identitytoken`, `registrytoken`, `serveraddress`).</summary>
     public static RegistryCredentials FromJson(ReadOnlySpan<byte> json, string what)
     {

@@ -33,6 +33,19 @@ public sealed partial class ImageService
     }
 
     /// <summary>
+    /// The credentials for <paramref name="reference"/>'s registry among those a client sent per registry (X-Registry-Config
+    /// keys: `host[:port]`, or a URL such as Docker's `https://index.docker.io/v1/`); anonymous when none matches.
+    /// </summary>
+    public RegistryCredentials CredentialsFor(string reference, IReadOnlyDictionary<string, RegistryCredentials> byRegistry)
+    {
+        if (byRegistry.Count == 0 || !ImageReference.TryParse(reference, out _, out _)) return RegistryCredentials.Anonymous;
+        var domain = RegistryCredentials.HostOf(ParseReference(reference).Domain);
+        foreach (var (key, credentials) in byRegistry)
+            if (RegistryCredentials.HostOf(key) == domain) return credentials;
+        return RegistryCredentials.Anonymous;
+    }
+
+    /// <summary>
     /// POST /images/create?fromImage=&amp;tag=: pulls by tag or digest (a tag starting with sha256: is a digest),
     /// every tag of the repository when neither is given; returns the id of the (last) image pulled.
     /// </summary>

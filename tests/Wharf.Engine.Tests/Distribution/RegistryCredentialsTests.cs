@@ -47,4 +47,34 @@ public class RegistryCredentialsTests
         Assert.Equal("tok", c.IdentityToken);
         Assert.False(c.IsAnonymous);
     }
+
+    [Fact]
+    public void Registry_config_maps_each_registry_and_drops_empty_entries()
+    {
+        var map = RegistryCredentials.ConfigFromHeader(B64Url(
+            "{\"127.0.0.1:5000\":{\"username\":\"bob\",\"password\":\"pw\"},\"https://index.docker.io/v1/\":{\"auth\":\"" +
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("hub:x")) + "\"},\"empty.example\":{}}"));
+        Assert.Equal(["127.0.0.1:5000", "https://index.docker.io/v1/"], map.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("bob", map["127.0.0.1:5000"].Username);
+        Assert.Equal("hub", map["https://index.docker.io/v1/"].Username);
+        Assert.Empty(RegistryCredentials.ConfigFromHeader(""));
+        Assert.Empty(RegistryCredentials.ConfigFromHeader(B64Url("null")));
+    }
+
+    [Theory]
+    [InlineData("%%%", "not base64")]
+    [InlineData("WzFd", "expected a JSON object")] // [1]
+    [InlineData("e30i", "invalid X-Registry-Config")] // {}"
+    public void A_bad_registry_config_header_is_a_400(string header, string message)
+    {
+        var e = Assert.Throws<BadRequestException>(() => RegistryCredentials.ConfigFromHeader(header));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Theory]
+    [InlineData("https://index.docker.io/v1/", "docker.io")]
+    [InlineData("registry-1.docker.io", "docker.io")]
+    [InlineData("http://127.0.0.1:5000/v2/", "127.0.0.1:5000")]
+    [InlineData("Reg.Example:443", "reg.example:443")]
+    public void Registry_keys_normalise_to_a_host(string key, string host) => Assert.Equal(host, RegistryCredentials.HostOf(key));
 }
