@@ -59,6 +59,9 @@ echo "Dockerfile" > "$CTX/.dockerignore"
 
 cold() { local h=$1; cli "$h" build -q --no-cache -t "$OUT" "$CTX" >/dev/null; }
 cached() { local h=$1; cli "$h" build -q -t "$OUT" "$CTX" >/dev/null; }
+# The same through Wharf's own client (its .dockerignore and context tar are its own).
+wcold() { DOCKER_HOST=$1 "$WHARF_BIN" build -q --no-cache -t "$OUT" "$CTX" >/dev/null; }
+wcached() { DOCKER_HOST=$1 "$WHARF_BIN" build -q -t "$OUT" "$CTX" >/dev/null; }
 
 # median_s ROUNDS CMD...: median wall time in seconds (one untimed warm-up run first).
 median_s() {
@@ -73,6 +76,10 @@ median_s() {
 }
 
 declare -A R
+WHARF_BIN=$(bench_wharf_cli)
+bench_log "wharf CLI: cold and cached builds"
+R[wharfcli.cold]=$(median_s "$ROUNDS" wcold "$W_HOST")
+R[wharfcli.cached]=$(median_s "$ROUNDS" wcached "$W_HOST")
 for h in $W_HOST $D_HOST; do
   e=$([ "$h" = "$W_HOST" ] && echo wharf || echo docker)
   bench_log "$e: cold builds (--no-cache)"
@@ -96,6 +103,10 @@ out=$RESULTS_DIR/build-$(date -u +%Y%m%dT%H%M%SZ).txt
   for m in cold cached; do
     printf '%-22s %9ss %10s\n' "build, $m" "${R[wharf.$m]}" "${R[docker.$m]:+${R[docker.$m]}s}"
   done
+  for m in cold cached; do
+    printf '%-22s %9ss\n' "wharf build, $m" "${R[wharfcli.$m]}"
+  done
+  echo "(build: the docker CLI with DOCKER_BUILDKIT=0 against each engine; wharf build: Wharf's own client against wharfd)"
   [ -n "$D_HOST" ] || echo "docker: not available (install docker.io and start dockerd to compare)"
   echo "goals: cold <= 1.5 s, cached <= 0.15 s"
 } | tee "$out"

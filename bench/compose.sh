@@ -18,17 +18,7 @@ IMAGE=$TAG/busybox:1
 command -v docker >/dev/null || bench_die "the docker CLI is not on PATH"
 command -v docker-compose >/dev/null || bench_die "docker-compose 1.29 is not installed (apt-get install docker-compose)"
 
-# The wharf CLI as users run it: NativeAOT, published unless given or up to date.
-wharf_cli() {
-  if [ -n "${WHARF:-}" ]; then echo "$WHARF"; return; fi
-  local out=$REPO_DIR/out/bench/wharf
-  if [ ! -x "$out/wharf" ] || [ -n "$(find "$REPO_DIR/src" -name '*.cs' -newer "$out/wharf" -print -quit)" ]; then
-    bench_log "publishing wharf (NativeAOT) into $out"
-    (cd "$REPO_DIR" && dotnet publish src/Wharf.Cli -c Release -r linux-x64 -o "$out" -nologo -v q) >&2 || bench_die "NativeAOT publish failed"
-  fi
-  echo "$out/wharf"
-}
-WHARF_BIN=$(wharf_cli)
+WHARF_BIN=$(bench_wharf_cli)
 
 bench_wharfd_start
 bench_engines

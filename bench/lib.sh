@@ -186,6 +186,17 @@ bench_engines() {
     bench_log "docker: not available (install docker.io and start dockerd to compare)"
   fi
 }
+# The wharf CLI as users run it: NativeAOT, published unless given or up to date.
+bench_wharf_cli() {
+  if [ -n "${WHARF:-}" ]; then echo "$WHARF"; return; fi
+  local out=$REPO_DIR/out/bench/wharf
+  if [ ! -x "$out/wharf" ] || [ -n "$(find "$REPO_DIR/src" -name '*.cs' -newer "$out/wharf" -print -quit)" ]; then
+    bench_log "publishing wharf (NativeAOT) into $out"
+    (cd "$REPO_DIR" && dotnet publish src/Wharf.Cli -c Release -r linux-x64 -o "$out" -nologo -v q) >&2 || bench_die "NativeAOT publish failed"
+  fi
+  echo "$out/wharf"
+}
+
 cli() { local h=$1; shift; DOCKER_HOST=$h docker "$@"; }
 
 # dockerd_cli ARGS...: the docker CLI against the installed dockerd.
