@@ -22,7 +22,7 @@ public sealed class ContainerScaleTests
         Assert.Equal(0, (await d.DockerAsync("run", "-d", "--name", "quitter", "busybox", "sh", "-c", "sleep 2; exit 7")).ExitCode);
 
         await d.StopAsync(kill: true);
-        await Task.Delay(3000);
+        await Task.Delay(4500);
         await d.StartAsync();
 
         Assert.Contains("containers: 50 reconnected, 1 exited while the daemon was down", d.Log);

@@ -51,7 +51,8 @@ public sealed class DaemonLifecycleTests
         Assert.Equal(0, (await d.DockerAsync("run", "-d", "--name", "ticker", "busybox", "sh", "-c", "i=0; while true; do echo line$i; i=$((i+1)); sleep 0.1; done")).ExitCode);
         Assert.Equal(0, (await d.DockerAsync("run", "-d", "--name", "quitter", "busybox", "sh", "-c", "sleep 1; exit 4")).ExitCode);
         await d.StopAsync(kill: true);
-        await Task.Delay(2000);
+        // quitter exits while the daemon is down (1 s after its start), and well before it comes back.
+        await Task.Delay(3000);
         await d.StartAsync();
         Assert.Contains("containers: 1 reconnected, 1 exited while the daemon was down", d.Log);
         Assert.Equal("running", (await d.DockerAsync("inspect", "-f", "{{.State.Status}}", "ticker")).Stdout.Trim());

@@ -48,7 +48,9 @@ public sealed class DockerCliContainerTests(DaemonFixture fx) : IClassFixture<Da
     {
         var id = (await D.DockerAsync("run", "-d", "--name", "ticker", "busybox", "sh", "-c", "while true; do echo tick; sleep 0.1; done")).Stdout.Trim();
         Assert.Equal(64, id.Length);
-        await Task.Delay(700);
+        // At least two ticks logged (a loaded machine may take longer than the 0.1 s between them).
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(100))
+            if ((await D.DockerAsync("logs", "ticker")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 3) break;
         var ps = await D.DockerAsync("ps", "--format", "{{.Names}} {{.Status}}");
         Assert.Matches(@"ticker Up", ps.Stdout);
         var logs = await D.DockerAsync("logs", "--tail", "2", "ticker");

@@ -207,7 +207,8 @@ public sealed class DockerCliFilesystemTests(DaemonFixture fx) : IClassFixture<D
     public async Task Commit_of_a_running_container_makes_an_image_with_its_files_and_changes()
     {
         await Ok("run", "-d", "--name", "commit1", "busybox", "sh", "-c", "echo committed > /made.txt; sleep 600");
-        await Task.Delay(300);
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(100))
+            if ((await D.DockerAsync("exec", "commit1", "test", "-s", "/made.txt")).ExitCode == 0) break;
         var commit = await Ok("commit", "-m", "my message", "-a", "Ann Author <ann@example.com>", "-c", "CMD [\"echo\",\"hi\"]", "commit1", "img:2");
         Assert.StartsWith("sha256:", commit.Stdout.Trim());
         Assert.Equal("running false", (await Ok("inspect", "-f", "{{.State.Status}} {{.State.Paused}}", "commit1")).Stdout.Trim());
@@ -225,7 +226,8 @@ public sealed class DockerCliFilesystemTests(DaemonFixture fx) : IClassFixture<D
     public async Task Commit_without_pause_and_of_an_unchanged_container()
     {
         await Ok("run", "-d", "--name", "commit-nopause", "busybox", "sh", "-c", "echo live > /live.txt; sleep 600");
-        await Task.Delay(300);
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(100))
+            if ((await D.DockerAsync("exec", "commit-nopause", "test", "-s", "/live.txt")).ExitCode == 0) break;
         await Ok("commit", "--pause=false", "commit-nopause", "img:nopause");
         Assert.Equal("live\n", (await Ok("run", "--rm", "img:nopause", "cat", "/live.txt")).Stdout);
         Assert.DoesNotContain("pause", await Events("{{.Action}}", "container=commit-nopause", "event=pause"));

@@ -219,7 +219,8 @@ public sealed class DockerCliVolumeTests(DaemonFixture fx) : IClassFixture<Daemo
     public async Task Volumes_from_read_only_root_and_tmpfs()
     {
         await Ok("run", "-d", "--name", "vt-src", "-v", "vt-shared:/shared", "busybox", "sh", "-c", "echo hi > /shared/f; sleep 600");
-        await Task.Delay(300);
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(100))
+            if ((await D.DockerAsync("exec", "vt-src", "test", "-s", "/shared/f")).ExitCode == 0) break;
         Assert.Equal("hi\n", await Ok("run", "--rm", "--volumes-from", "vt-src", "busybox", "cat", "/shared/f"));
         var ro = await D.DockerAsync("run", "--rm", "--volumes-from", "vt-src:ro", "busybox", "touch", "/shared/g");
         Assert.NotEqual(0, ro.ExitCode);
@@ -347,7 +348,8 @@ public sealed class DockerCliVolumeTests(DaemonFixture fx) : IClassFixture<Daemo
         var r = await d.DockerAsync("run", "-d", "--name", "writer", "-v", "precious:/db", "busybox", "sh", "-c", "echo committed > /db/row; sleep 600");
         Assert.Equal(0, r.ExitCode);
         await d.DockerAsync("run", "--rm", "-v", "/anon-created", "busybox", "true");
-        await Task.Delay(500);
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(100))
+            if ((await d.DockerAsync("exec", "writer", "test", "-s", "/db/row")).ExitCode == 0) break;
         await d.StopAsync(kill: true);
         await d.StartAsync();
         var read = await d.DockerAsync("run", "--rm", "-v", "precious:/db", "busybox", "cat", "/db/row");

@@ -49,10 +49,11 @@ public sealed class DockerDotNetTests(DaemonFixture fx) : IClassFixture<DaemonFi
         using var c = Client();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var got = new TaskCompletionSource<Message>();
+        // Since a moment ago, so the tag is seen even if the subscription is made after it; only this tag counts.
+        var since = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var monitor = c.System.MonitorEventsAsync(
-            new ContainerEventsParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["event"] = new Dictionary<string, bool> { ["tag"] = true } } },
-            new Progress<Message>(m => got.TrySetResult(m)), cts.Token);
-        await Task.Delay(300);
+            new ContainerEventsParameters { Since = since, Filters = new Dictionary<string, IDictionary<string, bool>> { ["event"] = new Dictionary<string, bool> { ["tag"] = true } } },
+            new Progress<Message>(m => { if (m.Actor?.Attributes is { } a && a.TryGetValue("name", out var n) && n == "sdk/event:1") got.TrySetResult(m); }), cts.Token);
         await c.Images.TagImageAsync("busybox", new ImageTagParameters { RepositoryName = "sdk/event", Tag = "1" });
         var msg = await got.Task.WaitAsync(cts.Token);
         Assert.Equal("tag", msg.Action);

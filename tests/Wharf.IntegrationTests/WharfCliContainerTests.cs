@@ -35,7 +35,8 @@ public sealed class WharfCliContainerTests(DaemonFixture fx) : IClassFixture<Dae
         var lines = ps.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$", lines[0]);
         Assert.Matches("^" + id[..12] + @"\s+busybox\s+""sh -c while true; d…""\s+.+ ago\s+Up .+\s+cli-ticker$", lines[1]);
-        await Task.Delay(500);
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(100))
+            if ((await Ok("logs", "cli-ticker")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 3) break;
         var tail = await Ok("logs", "--tail", "2", "cli-ticker");
         Assert.Equal("tick\ntick\n", tail);
 
@@ -389,7 +390,8 @@ public sealed class WharfCliContainerTests(DaemonFixture fx) : IClassFixture<Dae
         await Ok("run", "-d", "--name", "cli-fs", "-m", "64m", "--memory-swap", "128m", "busybox", "sh", "-c", "echo made > /made; sleep 100");
         try
         {
-            await Task.Delay(300);
+            for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(100))
+                if ((await D.WharfAsync("exec", "cli-fs", "test", "-s", "/made")).ExitCode == 0) break;
             var dir = Path.Combine(D.Root, "cli-fs");
             Directory.CreateDirectory(dir);
             await File.WriteAllTextAsync(Path.Combine(dir, "in.txt"), "data\n");
