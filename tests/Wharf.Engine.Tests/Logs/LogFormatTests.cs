@@ -263,9 +263,17 @@ public sealed class LogFormatTests : IDisposable
                 }
             }
         });
-        await Task.Delay(100);
+        // The tail is taken when the reader starts: write the new lines only once it has shown the last two.
+        for (int i = 0; i < 500; i++)
+        {
+            lock (seen)
+            {
+                if (seen.Count >= 2) break;
+            }
+            await Task.Delay(10);
+        }
         WriteLines(w, 50, 3);
-        for (int i = 0; i < 200 && seen.Count < 5; i++)
+        for (int i = 0; i < 500 && seen.Count < 5; i++)
         {
             await Task.Delay(10);
         }
