@@ -14,6 +14,26 @@ public sealed class RegistryRoundTripTests(DaemonFixture fx) : IClassFixture<Dae
         return r.Stdout;
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> against a `wharf registry serve` with one htpasswd user, given a scratch directory
+    /// and a docker CLI config directory of their own (removed afterwards).
+    /// </summary>
+    private static async Task WithHtpasswdRegistryAsync(string user, string password, Func<RegistryServerProcess, string, string, Task> body)
+    {
+        var dir = Directory.CreateTempSubdirectory("wharf-rt-auth-").FullName;
+        try
+        {
+            var htpasswd = Path.Combine(dir, "htpasswd");
+            Assert.Equal(0, (await ProcessRunner.RunAsync("htpasswd", ["-Bbc", htpasswd, user, password])).ExitCode);
+            await using var reg = await RegistryServerProcess.StartAsync(null, "--htpasswd", htpasswd);
+            await body(reg, dir, Path.Combine(dir, "docker-config"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public async Task Tag_push_rmi_pull_back_and_run_against_wharf_registry_serve()
     {
@@ -34,13 +54,8 @@ public sealed class RegistryRoundTripTests(DaemonFixture fx) : IClassFixture<Dae
     [Fact]
     public async Task With_htpasswd_a_push_needs_docker_login_and_logout_forgets()
     {
-        var dir = Directory.CreateTempSubdirectory("wharf-rt-auth-").FullName;
-        var config = Path.Combine(dir, "docker-config");
-        try
+        await WithHtpasswdRegistryAsync("alice", "s3cret", async (reg, dir, config) =>
         {
-            var htpasswd = Path.Combine(dir, "htpasswd");
-            Assert.Equal(0, (await ProcessRunner.RunAsync("htpasswd", ["-Bbc", htpasswd, "alice", "s3cret"])).ExitCode);
-            await using var reg = await RegistryServerProcess.StartAsync(null, "--htpasswd", htpasswd);
             var name = $"{reg.Host}/secure/busybox:1";
             await Ok("tag", "busybox:latest", name);
             Task<ProcessResult> Docker(params string[] args) => D.DockerAsync(["--config", config, .. args]);
@@ -63,23 +78,14 @@ public sealed class RegistryRoundTripTests(DaemonFixture fx) : IClassFixture<Dae
             await Ok("rmi", name);
             var pull = await Docker("pull", name);
             Assert.NotEqual(0, pull.ExitCode);
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
+        });
     }
 
     [Fact]
     public async Task A_build_from_a_private_registry_image_uses_the_clients_login()
     {
-        var dir = Directory.CreateTempSubdirectory("wharf-rt-build-").FullName;
-        var config = Path.Combine(dir, "docker-config");
-        try
+        await WithHtpasswdRegistryAsync("bob", "hunter2", async (reg, dir, config) =>
         {
-            var htpasswd = Path.Combine(dir, "htpasswd");
-            Assert.Equal(0, (await ProcessRunner.RunAsync("htpasswd", ["-Bbc", htpasswd, "bob", "hunter2"])).ExitCode);
-            await using var reg = await RegistryServerProcess.StartAsync(null, "--htpasswd", htpasswd);
             var baseImage = $"{reg.Host}/private/base:1";
             Task<ProcessResult> Docker(params string[] args) => D.DockerAsync(["--config", config, .. args]);
             Task<ProcessResult> Wharf(params string[] args) => D.WharfAsync(["--config", config, .. args]);
@@ -109,10 +115,6 @@ public sealed class RegistryRoundTripTests(DaemonFixture fx) : IClassFixture<Dae
             Assert.NotEqual(0, refused.ExitCode);
             Assert.Matches("(?i)unauthorized|authentication required|no basic auth credentials", refused.Stdout + refused.Stderr);
             Assert.DoesNotContain("rt-private", await Ok("images", "--format", "{{.Repository}}"));
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
+        });
     }
 }

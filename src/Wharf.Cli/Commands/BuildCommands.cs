@@ -159,7 +159,8 @@ internal static class BuildCommands
         return new BuildSource((output, ct) => ContextArchive.WriteAsync(output, root, ignore, always, extras, ct), dockerfileName);
     }
 
-    private static Dictionary<string, string> BuildArgs(IReadOnlyList<string> items)
+    /// <summary>`--build-arg NAME=value` or `NAME` (from the environment, left out when unset), as `build` and `compose build` take them.</summary>
+    internal static Dictionary<string, string> BuildArgs(IReadOnlyList<string> items)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var item in items)

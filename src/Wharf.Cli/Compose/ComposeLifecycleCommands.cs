@@ -217,13 +217,7 @@ internal static class ComposeLifecycleCommands
             var engine = s.Engine(ctx);
             var quiet = ctx.Flags.GetBool("quiet");
             engine.BuildOutput = quiet ? null : line => ctx.Out.Write(line);
-            var args = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var a in ctx.Flags.GetList("build-arg"))
-            {
-                var eq = a.IndexOf('=');
-                if (eq < 0) { if (Environment.GetEnvironmentVariable(a) is { } v) args[a] = v; }
-                else args[a[..eq]] = a[(eq + 1)..];
-            }
+            var args = Commands.BuildCommands.BuildArgs(ctx.Flags.GetList("build-arg"));
             await engine.BuildAsync(ctx.Args, ctx.Flags.GetBool("no-cache"), ctx.Flags.GetBool("pull"), args, ctx.Cancel).ConfigureAwait(false);
             return 0;
         },
