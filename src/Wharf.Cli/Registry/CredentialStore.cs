@@ -135,18 +135,9 @@ public sealed class CredentialStore(string configDir, string? dockerConfigDir)
     }
 
     /// <summary>Normalises what users type or files hold (`https://host/v1/`, `http://host`, `host`) to host[:port].</summary>
-    public static string HostOf(string keyOrAddress)
-    {
-        var s = keyOrAddress.Trim();
-        foreach (var scheme in new[] { "https://", "http://" })
-            if (s.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) s = s[scheme.Length..];
-        int slash = s.IndexOf('/');
-        if (slash >= 0) s = s[..slash];
-        s = s.ToLowerInvariant();
-        return IsDockerHub(s) ? "docker.io" : s;
-    }
+    public static string HostOf(string keyOrAddress) => RegistryAddress.HostOf(keyOrAddress);
 
-    private static bool IsDockerHub(string host) => host is "docker.io" or "index.docker.io" or "registry-1.docker.io";
+    private static bool IsDockerHub(string host) => RegistryAddress.IsDockerHub(host);
 
     private static bool SameHost(string key, string host) => HostOf(key) == HostOf(host);
 

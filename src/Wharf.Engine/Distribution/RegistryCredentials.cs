@@ -69,16 +69,7 @@ public sealed record RegistryCredentials(string? Username, string? Password, str
     }
 
     /// <summary>A registry as a host[:port], from what clients send (`https://host/v1/`, `http://host`, `host`); Docker Hub's names as docker.io.</summary>
-    public static string HostOf(string keyOrAddress)
-    {
-        var s = keyOrAddress.Trim();
-        foreach (var scheme in new[] { "https://", "http://" })
-            if (s.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) s = s[scheme.Length..];
-        var slash = s.IndexOf('/');
-        if (slash >= 0) s = s[..slash];
-        s = s.ToLowerInvariant();
-        return s is "index.docker.io" or "registry-1.docker.io" ? "docker.io" : s;
-    }
+    public static string HostOf(string keyOrAddress) => Api.Models.RegistryAddress.HostOf(keyOrAddress);
 
     /// <summary>Parses an AuthConfig object (`username`, `password`, `auth`, `identitytoken`, `registrytoken`, `serveraddress`).</summary>
     public static RegistryCredentials FromJson(ReadOnlySpan<byte> json, string what)
