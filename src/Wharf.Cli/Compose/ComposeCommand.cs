@@ -136,12 +136,16 @@ internal sealed class ComposeSession(CommandContext composeCtx)
         }
     }
 
-    public ComposeEngine Engine(CommandContext ctx, ComposeProject? project = null) =>
-        new(ctx.Client, project ?? Project, line => ctx.Err.Write(line + "\n"))
+    public ComposeEngine Engine(CommandContext ctx, ComposeProject? project = null)
+    {
+        // The engine reports from services converging side by side: one line at a time, none lost.
+        var gate = new object();
+        return new(ctx.Client, project ?? Project, line => { lock (gate) ctx.Err.Write(line + "\n"); })
         {
             Credentials = image => ImageReference.TryParse(image, out var r, out _)
                 ? Commands.RegistryClientCommands.AuthFor(ctx, ImageReference.Normalize(r!.Name)) : null,
         };
+    }
 
     public bool Colors(CommandContext ctx) => Flags.GetStringOrEmpty("ansi") switch
     {
